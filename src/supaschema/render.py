@@ -1,0 +1,110 @@
+"""Spec -> migration SQL text, through the Jinja templates in templates/.
+
+Pure: the same spec and templates give byte-identical files on any machine.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import jinja2
+
+from . import spec as s
+from . import sql_text
+from .errors import Problem, UserError
+
+# Roles a REVOKE ALL resets before the declared grants: Supabase's API roles and PUBLIC.
+API_ROLES = ("public", "anon", "authenticated", "service_role")
+
+
+def bundled_templates() -> Path:
+    here = Path(__file__).resolve().parent
+    for candidate in (here / "templates", here.parents[1] / "templates"):
+        if (candidate / "migration.sql.j2").is_file():
+            return candidate
+    raise UserError(Problem("templates", "no bundled templates found", "reinstall supaschema or pass --templates DIR"))
+
+
+def templates_for(schema_path: Path, explicit: Path | None = None) -> Path:
+    """The project's own templates/ beside schema.yaml win over the bundled ones."""
+    if explicit is not None:
+        if not (explicit / "migration.sql.j2").is_file():
+            raise UserError(Problem(str(explicit), "no migration.sql.j2 in this templates folder", "point --templates at a folder holding migration.sql.j2"))
+        return explicit
+    beside = schema_path.resolve().parent / "templates"
+    return beside if (beside / "migration.sql.j2").is_file() else bundled_templates()
+
+
+def role(name: str) -> str:
+    return "PUBLIC" if name.lower() == "public" else sql_text.ident(name)
+
+
+def _search_path(value: str) -> str:
+    parts = [p.strip() for p in value.split(",") if p.strip()]
+    return ", ".join(sql_text.ident(p) for p in parts) if parts else "''"
+
+
+def _sql_comment(text: str) -> str:
+    # Every line gets its own "--": a newline in user text cannot end the comment.
+    return "\n".join(f"-- {line}".rstrip() for line in text.splitlines() or [""])
+
+
+def _managed_roles(grants: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
+    declared = [r for r, _ in grants if r.lower() not in API_ROLES]
+    return [*API_ROLES, *sorted(declared)]
+
+
+def environment(templates: Path) -> jinja2.Environment:
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(str(templates)),
+        undefined=jinja2.StrictUndefined,
+        autoescape=False,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+        extensions=["jinja2.ext.do"],
+    )
+    env.filters.update(
+        ident=sql_text.ident,
+        idents=lambda names: ", ".join(sql_text.ident(n) for n in names),
+        literal=sql_text.literal,
+        dollar_quoted=sql_text.dollar_quoted,
+        roles=lambda names: ", ".join(role(n) for n in names),
+        privileges=lambda privs: ", ".join(p.upper() for p in privs),
+        search_path=_search_path,
+        sql_comment=_sql_comment,
+    )
+    env.globals.update(qualified=sql_text.qualified, managed_roles=_managed_roles)
+    return env
+
+
+def migration_context(spec: s.Spec, migration: s.Migration) -> dict:
+    return {
+        "migration": migration,
+        "tables": [spec.table(name) for name in migration.tables],
+        "policies": [next(p for p in spec.table(t).policies if p.name == name) for t, name in migration.policies],
+        "functions": [spec.function(name) for name in migration.functions],
+        "triggers": [spec.trigger(name) for name in migration.triggers],
+        "seeds": [spec.seed(name) for name in migration.seeds],
+    }
+
+
+def render_migrations(spec: s.Spec, templates: Path) -> dict[str, str]:
+    """File name -> SQL text, in migration order."""
+    env = environment(templates)
+    try:
+        template = env.get_template("migration.sql.j2")
+        return {m.filename: _tidy(template.render(migration_context(spec, m))) for m in spec.migrations}
+    except jinja2.TemplateError as exc:
+        where = f"{getattr(exc, 'filename', None) or templates}:{getattr(exc, 'lineno', '') or ''}".rstrip(":")
+        raise UserError(Problem(where, f"template error: {exc.message}", "fix the template")) from None
+
+
+def _tidy(text: str) -> str:
+    # Collapse the blank lines template control flow leaves behind; keep one newline at the end.
+    lines = [line.rstrip() for line in text.splitlines()]
+    out: list[str] = []
+    for line in lines:
+        if line or (out and out[-1]):
+            out.append(line)
+    return "\n".join(out).rstrip("\n") + "\n"

@@ -1,0 +1,174 @@
+"""The typed, validated form of schema.yaml.
+
+Column shorthands (`primary_key`, `unique`, `check`, `references`) are already
+expanded into named table constraints here, with PostgreSQL's own naming
+convention, so that templates and the differ see one shape.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from decimal import Decimal
+
+SeedValue = str | Decimal | int | bool | None
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    name: str
+    type: str
+    nullable: bool
+    default: str | None = None
+    identity: str | None = None  # "always" | "by default"
+    generated: str | None = None  # stored generated expression
+    collation: str | None = None
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class PrimaryKey:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Unique:
+    name: str
+    columns: tuple[str, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Check:
+    name: str
+    expression: str
+
+
+@dataclass(frozen=True, slots=True)
+class ForeignKey:
+    name: str
+    columns: tuple[str, ...]
+    ref_schema: str
+    ref_table: str
+    ref_columns: tuple[str, ...]
+    on_delete: str  # SQL words, e.g. "CASCADE", "NO ACTION"
+    on_update: str
+
+
+@dataclass(frozen=True, slots=True)
+class IndexColumn:
+    name: str
+    descending: bool = False
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    name: str
+    columns: tuple[IndexColumn, ...]
+    unique: bool = False
+    method: str = "btree"
+    where: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    name: str
+    table_schema: str
+    table: str
+    command: str  # ALL | SELECT | INSERT | UPDATE | DELETE
+    roles: tuple[str, ...]
+    permissive: bool = True
+    using: str | None = None
+    with_check: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    schema: str
+    name: str
+    columns: tuple[Column, ...]
+    primary_key: PrimaryKey | None
+    uniques: tuple[Unique, ...] = ()
+    checks: tuple[Check, ...] = ()
+    foreign_keys: tuple[ForeignKey, ...] = ()
+    indexes: tuple[Index, ...] = ()
+    rls_enabled: bool = False
+    rls_force: bool = False
+    policies: tuple[Policy, ...] = ()
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, privileges)
+    comment: str | None = None
+
+    def column(self, name: str) -> Column | None:
+        return next((c for c in self.columns if c.name == name), None)
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    schema: str
+    name: str
+    arguments: str  # as written in CREATE FUNCTION, e.g. "" or "p_user uuid"
+    returns: str
+    language: str
+    body: str
+    security_definer: bool = False
+    search_path: str | None = None
+    volatility: str = "VOLATILE"
+    revoke_execute_from: tuple[str, ...] = ()
+    grant_execute_to: tuple[str, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    name: str
+    table_schema: str
+    table: str
+    timing: str  # BEFORE | AFTER | INSTEAD OF
+    events: tuple[str, ...]  # INSERT, UPDATE, DELETE, TRUNCATE
+    for_each: str  # ROW | STATEMENT
+    function_schema: str
+    function: str
+
+
+@dataclass(frozen=True, slots=True)
+class Seed:
+    schema: str
+    table: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+    rows: tuple[tuple[SeedValue, ...], ...]
+
+
+@dataclass(frozen=True, slots=True)
+class Migration:
+    version: str
+    name: str
+    description: str
+    tables: tuple[str, ...] = ()
+    policies: tuple[tuple[str, str], ...] = ()  # (table, policy name)
+    seeds: tuple[str, ...] = ()
+    functions: tuple[str, ...] = ()  # "schema.name"
+    triggers: tuple[str, ...] = ()
+
+    @property
+    def filename(self) -> str:
+        return f"{self.version}_{self.name}.sql"
+
+
+@dataclass(frozen=True, slots=True)
+class Spec:
+    tables: tuple[Table, ...]
+    functions: tuple[Function, ...] = ()
+    triggers: tuple[Trigger, ...] = ()
+    seeds: tuple[Seed, ...] = ()
+    migrations: tuple[Migration, ...] = field(default=())
+
+    def table(self, name: str) -> Table:
+        return next(t for t in self.tables if t.name == name)
+
+    def function(self, qualified_name: str) -> Function:
+        return next(f for f in self.functions if f"{f.schema}.{f.name}" == qualified_name)
+
+    def trigger(self, name: str) -> Trigger:
+        return next(t for t in self.triggers if t.name == name)
+
+    def seed(self, table: str) -> Seed:
+        return next(s for s in self.seeds if s.table == table)

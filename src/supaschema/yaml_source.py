@@ -1,0 +1,172 @@
+"""Reading YAML as nodes that remember their line, collecting every problem.
+
+PyYAML's `safe_load` forgets where a value came from, keeps the last of two
+duplicate keys silently and turns 0.0000375 into a float. We compose nodes
+instead and read scalars as the text the user typed.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+from typing import TypeVar
+
+import yaml
+
+from .errors import Problem, UserError
+
+T = TypeVar("T")
+
+BOOL_TAG = "tag:yaml.org,2002:bool"
+NULL_TAG = "tag:yaml.org,2002:null"
+INT_TAG = "tag:yaml.org,2002:int"
+FLOAT_TAG = "tag:yaml.org,2002:float"
+STR_TAG = "tag:yaml.org,2002:str"
+
+
+def compose(text: str, filename: str) -> yaml.Node | None:
+    try:
+        return yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.MarkedYAMLError as exc:
+        mark = exc.problem_mark or exc.context_mark
+        line = mark.line + 1 if mark else 1
+        what = " ".join(filter(None, [exc.context, exc.problem]))
+        raise UserError(
+            Problem(f"{filename}:{line}", f"YAML syntax error: {what}",
+                    "check indentation and quoting on this line (quote values that hold ':' or '#')")
+        ) from None
+    except yaml.YAMLError as exc:
+        raise UserError(Problem(filename, f"YAML error: {exc}", "fix the YAML syntax")) from None
+
+
+def describe(node: yaml.Node) -> str:
+    if isinstance(node, yaml.MappingNode):
+        return "a mapping"
+    if isinstance(node, yaml.SequenceNode):
+        return "a list"
+    if node.tag == NULL_TAG:
+        return "nothing (null)"
+    return f"{node.value!r}"
+
+
+@dataclass
+class Source:
+    """One YAML file being read; every `problem` is kept, none raises."""
+
+    filename: str
+    problems: list[Problem] = field(default_factory=list)
+
+    def where(self, node: yaml.Node) -> str:
+        return f"{self.filename}:{node.start_mark.line + 1}"
+
+    def problem(self, node: yaml.Node, path: str, what: str, fix: str = "") -> None:
+        self.problems.append(Problem(self.where(node), f"{path}: {what}" if path else what, fix))
+
+    def raise_if_any(self) -> None:
+        if self.problems:
+            raise UserError(sorted(self.problems, key=_line_of))
+
+    # --- shapes -----------------------------------------------------------
+
+    def items(self, node: yaml.Node, path: str) -> Iterator[tuple[str, yaml.Node, yaml.Node]]:
+        """Key, key node and value node of a mapping; duplicate keys are reported once each."""
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, path, f"expected a mapping, found {describe(node)}")
+            return
+        seen: dict[str, yaml.Node] = {}
+        for key_node, value_node in node.value:
+            if not isinstance(key_node, yaml.ScalarNode):
+                self.problem(key_node, path, "keys must be plain names")
+                continue
+            key = key_node.value
+            if key in seen:
+                self.problem(key_node, path, f"duplicate name {key!r} (first defined at line {seen[key].start_mark.line + 1})",
+                             "remove or rename one of them")
+                continue
+            seen[key] = key_node
+            yield key, key_node, value_node
+
+    def fields(self, node: yaml.Node, path: str, allowed: set[str], required: set[str] = frozenset()) -> dict[str, yaml.Node]:
+        """A mapping with a fixed set of keys: unknown keys get a suggestion."""
+        found: dict[str, yaml.Node] = {}
+        if not isinstance(node, yaml.MappingNode):
+            self.problem(node, path, f"expected a mapping, found {describe(node)}")
+            return found
+        for key, key_node, value_node in self.items(node, path):
+            if key not in allowed:
+                close = difflib.get_close_matches(key, sorted(allowed), n=1)
+                fix = f"did you mean {close[0]!r}?" if close else "valid keys: " + ", ".join(sorted(allowed))
+                self.problem(key_node, path, f"unknown key {key!r}", fix)
+                continue
+            found[key] = value_node
+        for key in sorted(required - found.keys()):
+            self.problem(node, path, f"missing required key {key!r}", f"add `{key}:`")
+        return found
+
+    def sequence(self, node: yaml.Node, path: str) -> list[yaml.Node]:
+        if isinstance(node, yaml.SequenceNode):
+            return list(node.value)
+        self.problem(node, path, f"expected a list, found {describe(node)}", "write it as [a, b] or as `- item` lines")
+        return []
+
+    def text(self, node: yaml.Node, path: str, *, allow_null: bool = False) -> str | None:
+        """A scalar as typed: `0.0025` stays "0.0025", `now()` stays "now()"."""
+        if isinstance(node, yaml.ScalarNode):
+            if node.tag == NULL_TAG and node.style is None:
+                if allow_null:
+                    return None
+                self.problem(node, path, "expected a value, found nothing", "write a value or remove the key")
+                return None
+            return node.value
+        self.problem(node, path, f"expected a single value, found {describe(node)}")
+        return None
+
+    def boolean(self, node: yaml.Node, path: str) -> bool | None:
+        if isinstance(node, yaml.ScalarNode) and node.tag == BOOL_TAG:
+            return node.value.lower() in ("true", "yes", "on")
+        self.problem(node, path, f"expected true or false, found {describe(node)}")
+        return None
+
+    def texts(self, node: yaml.Node, path: str) -> list[str]:
+        """A list of values; a single value counts as a list of one."""
+        if isinstance(node, yaml.ScalarNode):
+            value = self.text(node, path)
+            return [value] if value is not None else []
+        result = []
+        for i, item in enumerate(self.sequence(node, path)):
+            value = self.text(item, f"{path}[{i}]")
+            if value is not None:
+                result.append(value)
+        return result
+
+    def choice(self, node: yaml.Node, path: str, options: dict[str, T]) -> T | None:
+        value = self.text(node, path)
+        if value is None:
+            return None
+        key = " ".join(value.lower().split())
+        if key in options:
+            return options[key]
+        self.problem(node, path, f"{value!r} is not one of: {', '.join(options)}")
+        return None
+
+
+def _line_of(problem: Problem) -> tuple[int, str]:
+    _, _, line = problem.where.rpartition(":")
+    return (int(line) if line.isdigit() else 0, problem.what)
+
+
+def closest(name: str, candidates: list[str]) -> str:
+    match = difflib.get_close_matches(name, candidates, n=1)
+    return f"did you mean {match[0]!r}?" if match else ("known: " + ", ".join(candidates) if candidates else "")
+
+
+def checked(source: Source, node: yaml.Node, path: str, check: Callable[[str], str | None], value: str | None) -> str | None:
+    """Run a validator that returns an error text (or None) and record its verdict."""
+    if value is None:
+        return None
+    error = check(value)
+    if error:
+        source.problem(node, path, error)
+        return None
+    return value
