@@ -127,10 +127,10 @@ class _Reader:
 
     def tables(self, node: yaml.Node) -> list[s.Table]:
         result = []
-        for key, key_node, value in self.src.items(node, "tables"):
-            schema, name = split_qualified(key)
-            if self.name(key_node, f"tables.{key}", name):
-                table = self.table(schema, name, value, f"tables.{key}")
+        # Table names are never split on '.': schema.yaml manages the public schema.
+        for name, key_node, value in self.src.items(node, "tables"):
+            if self.name(key_node, f"tables.{name}", name):
+                table = self.table("public", name, value, f"tables.{name}")
                 if table:
                     result.append(table)
         if isinstance(node, yaml.MappingNode) and not node.value:
@@ -402,9 +402,8 @@ class _Reader:
     def seeds(self, node: yaml.Node, tables: list[s.Table]) -> list[s.Seed]:
         by_name = {t.name: t for t in tables}
         result = []
-        for key, key_node, value in self.src.items(node, "seeds"):
-            path = f"seeds.{key}"
-            schema, name = split_qualified(key)
+        for name, key_node, value in self.src.items(node, "seeds"):
+            path = f"seeds.{name}"
             f = self.src.fields(value, path, SEED_KEYS, SEED_KEYS)
             table = by_name.get(name)
             if table is None:
@@ -427,7 +426,7 @@ class _Reader:
                                  f"add `unique: [[{', '.join(key_columns)}]]` to table {name}")
                 continue
             rows = self.seed_rows(f["rows"], path, table, columns, key_columns)
-            result.append(s.Seed(schema, name, tuple(key_columns), tuple(columns), tuple(rows)))
+            result.append(s.Seed(table.schema, name, tuple(key_columns), tuple(columns), tuple(rows)))
         return result
 
     def seed_rows(self, node: yaml.Node, path: str, table: s.Table, columns: list[str], key: list[str]) -> list[tuple]:

@@ -32,6 +32,12 @@ def parse_expression(text: str) -> ParsedExpression:
     if not text.strip():
         return ParsedExpression("is empty")
     try:
+        tokens = sqlglot.tokenize(text, read="postgres")
+    except sqlglot.errors.SqlglotError as exc:
+        return ParsedExpression(f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})")
+    if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in tokens):
+        return ParsedExpression("must be a single SQL expression (no ';' or extra statements)")
+    try:
         # The newline keeps a trailing `-- comment` from swallowing the parenthesis.
         statements = sqlglot.parse(f"SELECT ({text}\n)", read="postgres")
     except sqlglot.errors.SqlglotError as exc:

@@ -51,7 +51,7 @@ def literal(value: object) -> str:
 def number(value: int | Decimal) -> str:
     if isinstance(value, Decimal) and not value.is_finite():
         raise ValueError(f"{value} is not a finite number")
-    text = format(value, "f")
+    text = str(value) if isinstance(value, int) else format(value, "f")
     return f"({text})" if text.startswith("-") else text
 
 

@@ -29,9 +29,13 @@ def compose(text: str, filename: str) -> yaml.Node | None:
     try:
         return yaml.compose(text, Loader=yaml.SafeLoader)
     except yaml.MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
+        # The context mark is where the broken construct starts (an unclosed '['),
+        # which is where the user has to look; the problem mark is where YAML gave up.
+        mark = exc.context_mark or exc.problem_mark
         line = mark.line + 1 if mark else 1
         what = " ".join(filter(None, [exc.context, exc.problem]))
+        if exc.context_mark and exc.problem_mark and exc.problem_mark.line != exc.context_mark.line:
+            what += f" (noticed at line {exc.problem_mark.line + 1})"
         raise UserError(
             Problem(f"{filename}:{line}", f"YAML syntax error: {what}",
                     "check indentation and quoting on this line (quote values that hold ':' or '#')")

@@ -1,0 +1,128 @@
+"""Bad schema.yaml: every problem named with file:line, what is wrong and how to fix it.
+
+Each case edits the real schema.yaml (old text -> new text) and names a fragment
+of the expected message; the reported line must be the line of the edit.
+"""
+
+from __future__ import annotations
+
+import shutil
+
+import pytest
+
+from supaschema.errors import UserError
+from supaschema.spec_loader import parse_spec
+
+from .helpers import ROOT, run_cli
+
+SCHEMA = (ROOT / "schema.yaml").read_text("utf-8")
+
+# (case id, old text, new text, expected message fragment[, text on the line the problem must point at])
+CASES = [
+    ("yaml-syntax", "    comment: Price per 1k tokens for each model and provider.", "    comment: [unclosed", "YAML syntax error"),
+    ("unknown-key", "      model_id: {type: text, nullable: false}", "      model_id: {type: text, nulable: false}", "unknown key 'nulable'"),
+    ("unknown-key-suggests", "      model_id: {type: text, nullable: false}", "      model_id: {type: text, nulable: false}", "did you mean 'nullable'?"),
+    ("unknown-top-key", "triggers:\n", "trigers:\n", "unknown key 'trigers'"),
+    ("wrong-type-bool", "    rls: {enabled: true}\n    policies:\n      Anyone", "    rls: {enabled: maybe}\n    policies:\n      Anyone", "expected true or false"),
+    ("wrong-type-list", "    unique:\n      - [model_id, provider_id]", "    unique: model_id", "expected a list"),
+    ("missing-type", "      id: {type: uuid, primary_key: true, default: gen_random_uuid()}\n      model_id", "      id: {primary_key: true, default: gen_random_uuid()}\n      model_id", "missing required key 'type'"),
+    ("duplicate-column", "      provider_id: {type: text, nullable: false}\n      # numeric", "      provider_id: {type: text, nullable: false}\n      model_id: {type: text}\n      # numeric", "duplicate name 'model_id'"),
+    ("duplicate-table", "  usage_records:\n    comment:", "  model_pricing:\n    columns: {x: {type: text}}\n  usage_records:\n    comment:", "duplicate name 'model_pricing'"),
+    ("duplicate-policy", "      Users can read their own balance:\n", "      Users can create their own zero balance:\n", "duplicate name 'Users can create their own zero balance'",
+     "      Users can create their own zero balance:\n        command: insert"),
+    ("policy-missing-column", "        with_check: (select auth.uid()) = user_id and balance = 0", "        with_check: (select auth.uid()) = usr_id and balance = 0", "refers to column 'usr_id'"),
+    ("policy-unparsable", "        using: \"true\"", "        using: \"true and (\"", "does not parse as a PostgreSQL expression"),
+    ("policy-injection", "        using: \"true\"", "        using: \"true); DROP TABLE public.model_pricing; --\"", "must be a single SQL expression"),
+    ("index-missing-column", "        columns: [user_id, created_at desc]", "        columns: [user_id, created desc]", "column 'created' does not exist in table 'usage_records'"),
+    ("fk-missing-table", "        references: {table: auth.users, column: id, on_delete: cascade}\n      model_id", "        references: {table: auth.user, column: id, on_delete: cascade}\n      model_id", "references table auth.user, which is not declared"),
+    ("fk-missing-column", "        references: {table: auth.users, column: id, on_delete: cascade}\n      model_id", "        references: {table: auth.users, column: uid, on_delete: cascade}\n      model_id", "references column 'uid'"),
+    ("fk-bad-action", "        references: {table: auth.users, column: id, on_delete: cascade}\n      model_id", "        references: {table: auth.users, column: id, on_delete: explode}\n      model_id", "'explode' is not one of"),
+    ("seed-missing-table", "seeds:\n  model_pricing:", "seeds:\n  model_prices:", "seeds name table 'model_prices', which is not declared"),
+    ("seed-missing-column", "    columns: [provider_id, model_id, input_price_per_1k_tokens, output_price_per_1k_tokens]", "    columns: [provider_id, model_id, input_price, output_price_per_1k_tokens]", "column 'input_price' does not exist"),
+    ("seed-row-width", "      - [openai, gpt-4o, 0.0025, 0.01]", "      - [openai, gpt-4o, 0.0025]", "has 3 values but `columns` names 4"),
+    ("seed-non-numeric", "      - [openai, gpt-4o, 0.0025, 0.01]", "      - [openai, gpt-4o, cheap, 0.01]", "'cheap' is not a number"),
+    ("seed-duplicate-key", "      - [openai, gpt-4o-mini, 0.00015, 0.0006]", "      - [openai, gpt-4o, 0.00015, 0.0006]", "duplicate key"),
+    ("seed-key-not-unique", "    key: [model_id, provider_id]", "    key: [model_id]", "no primary key or unique constraint on (model_id)"),
+    ("check-unparsable", "check: total_spent >= 0}", "check: total_spent >= }", "does not parse as a PostgreSQL expression"),
+    ("default-injection", "      updated_at: {type: timestamptz, nullable: false, default: now()}\n    unique", "      updated_at: {type: timestamptz, nullable: false, default: \"now(); DROP TABLE auth.users\"}\n    unique", "must be a single SQL expression"),
+    ("bad-type", "      model_id: {type: text, nullable: false}", "      model_id: {type: \"text(\", nullable: false}", "is not a PostgreSQL type"),
+    ("migration-unknown-table", "    tables: [model_pricing, usage_records, user_balances]", "    tables: [model_pricing, usage_record, user_balances]", "'usage_record' is not declared under `tables:`"),
+    ("migration-unknown-policy", "      - model_pricing: Anyone can read model pricing", "      - model_pricing: Everyone can read model pricing", "policy 'Everyone can read model pricing' on table 'model_pricing' is not declared"),
+    ("object-in-no-migration", "    triggers: [on_auth_user_created_create_balance]\n", "", "trigger on_auth_user_created_create_balance is not in any migration", "  - version: \"20251018000001\""),
+    ("bad-version", "  - version: \"20251018000002\"", "  - version: \"2025-10-18\"", "is not a 14-digit timestamp"),
+    ("trigger-missing-function", "    function: public.handle_new_user_balance", "    function: public.handle_new_user", "function public.handle_new_user is not declared"),
+    ("definer-without-search-path", "    search_path: \"\"\n", "", "must pin its search_path", "    returns: trigger"),
+]
+
+
+def edited(old: str, new: str) -> tuple[str, int]:
+    """The edited schema and the line where the edit starts."""
+    assert SCHEMA.count(old) >= 1, f"case text not found in schema.yaml: {old!r}"
+    line = SCHEMA[: SCHEMA.index(old)].count("\n") + 1
+    return SCHEMA.replace(old, new, 1), line
+
+
+def line_of(text: str, needle: str) -> int:
+    return text[: text.index(needle)].count("\n") + 1
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c[0] for c in CASES])
+def test_problem_is_reported_with_its_line(case):
+    _, old, new, fragment, *anchor = case
+    text, edit_line = edited(old, new)
+    with pytest.raises(UserError) as caught:
+        parse_spec(text, "schema.yaml")
+    matching = [p for p in caught.value.problems if fragment in str(p)]
+    assert matching, [str(p) for p in caught.value.problems]
+    reported = int(matching[0].where.rsplit(":", 1)[1])
+    if anchor:
+        assert reported == line_of(text, anchor[0])
+    else:  # somewhere within the edited lines
+        assert edit_line <= reported <= edit_line + new.count("\n"), (reported, edit_line)
+
+
+def test_every_problem_is_reported_not_just_the_first():
+    text, _ = edited("      model_id: {type: text, nullable: false}", "      model_id: {type: text, nulable: false}")
+    text = text.replace("      - [openai, gpt-4o, 0.0025, 0.01]", "      - [openai, gpt-4o, cheap, 0.01]")
+    text = text.replace("columns: [user_id, created_at desc]", "columns: [user_id, created desc]")
+    with pytest.raises(UserError) as caught:
+        parse_spec(text, "schema.yaml")
+    messages = "\n".join(str(p) for p in caught.value.problems)
+    assert "nulable" in messages and "'cheap' is not a number" in messages and "'created'" in messages
+
+
+def test_problems_carry_a_fix():
+    text, _ = edited("      model_id: {type: text, nullable: false}", "      model_id: {type: text, nulable: false}")
+    with pytest.raises(UserError) as caught:
+        parse_spec(text, "schema.yaml")
+    assert caught.value.problems[0].fix == "did you mean 'nullable'?"
+
+
+@pytest.mark.parametrize("command", [["validate"], ["gen"], ["gen", "--check"]])
+def test_cli_exits_2_without_traceback_and_touches_nothing(tmp_path, command):
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "templates", project / "templates")
+    shutil.copytree(ROOT / "generated", project / "generated")
+    before = {p.name: p.read_bytes() for p in (project / "generated").iterdir()}
+    text, line = edited("      - [openai, gpt-4o, 0.0025, 0.01]", "      - [openai, gpt-4o, cheap, 0.01]")
+    (project / "schema.yaml").write_text(text)
+    result = run_cli(*command, cwd=project)
+    assert result.code == 2
+    assert "Traceback" not in result.err + result.out
+    assert f"schema.yaml:{line}: seeds.model_pricing.rows[0].input_price_per_1k_tokens: 'cheap' is not a number" in result.err
+    assert "fix: write a plain decimal" in result.err
+    assert {p.name: p.read_bytes() for p in (project / "generated").iterdir()} == before
+
+
+def test_missing_schema_file(tmp_path):
+    result = run_cli("validate", "--schema", str(tmp_path / "nope.yaml"), cwd=tmp_path)
+    assert result.code == 2 and "file not found" in result.err and "Traceback" not in result.err
+
+
+def test_unwritable_output_folder_leaves_nothing(tmp_path):
+    blocker = tmp_path / "file-not-folder"
+    blocker.write_text("x")
+    result = run_cli("gen", "--out", str(blocker / "generated"))
+    assert result.code == 2
+    assert "cannot create the output folder" in result.err and "Traceback" not in result.err
+    assert blocker.read_text() == "x"
