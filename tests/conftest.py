@@ -13,7 +13,7 @@ import pytest
 
 from supaschema.database import Target
 from supaschema.postgres_server import LocalPostgres
-from supaschema.shadow import Throwaway
+from supaschema.shadow import Throwaway, on_local_server
 
 from .helpers import committed_migrations
 
@@ -40,7 +40,7 @@ def server():
 
 @pytest.fixture(scope="session")
 def throwaway(server) -> Throwaway:
-    return Throwaway(server)
+    return on_local_server(server)
 
 
 @pytest.fixture

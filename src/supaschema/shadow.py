@@ -1,20 +1,24 @@
-"""Throwaway databases on a local server: the Supabase stub, then migrations.
+"""Throwaway databases: the Supabase stub, then migrations; and the server they live on.
 
 The stub is applied once into a template database; every further database is
-a cheap `CREATE DATABASE ... TEMPLATE` copy of it.
+a cheap `CREATE DATABASE ... TEMPLATE` copy of it. The server is either our
+own local PostgreSQL (cached initdb) or one the user names with --shadow-url,
+where we only ever create and drop our own uniquely named databases.
 """
 
 from __future__ import annotations
 
+import contextlib
 import itertools
+import os
+from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 
 from .database import Target, apply_sql, connect
-from .postgres_server import LocalPostgres
 from .sql_text import ident
 
-STUB_TEMPLATE = "supaschema_stub"
+STUB_TEMPLATE_PREFIX = "supaschema_stub"
 
 
 @cache
@@ -25,36 +29,87 @@ def supabase_stub_sql() -> str:
 class Throwaway:
     """Creates databases that look like a fresh Supabase project, optionally with migrations applied."""
 
-    def __init__(self, server: LocalPostgres):
-        self.server = server
+    def __init__(self, admin: Target, url_for: Callable[[str], str]):
+        self.admin = admin
+        self.url_for = url_for
         self._counter = itertools.count(1)
-        self._stub_ready = False
+        # Unique per process, so concurrent runs against one --shadow-url never collide.
+        self._tag = f"{os.getpid()}"
+        self._stub: str | None = None
+        self.created: list[str] = []
 
     def _admin(self):
-        return connect(Target(self.server.url(), "throwaway server"), what="throwaway server", read_only=False)
+        return connect(self.admin, what="shadow server", read_only=False)
 
-    def _ensure_stub(self) -> None:
-        if self._stub_ready:
-            return
-        with self._admin() as conn:
-            conn.execute(f"CREATE DATABASE {STUB_TEMPLATE}")
-        with connect(Target(self.server.url(STUB_TEMPLATE), "stub"), read_only=False) as conn:
-            apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
-        self._stub_ready = True
+    def _ensure_stub(self) -> str:
+        if self._stub is None:
+            name = f"{STUB_TEMPLATE_PREFIX}_{self._tag}"
+            with self._admin() as conn:
+                conn.execute(f"CREATE DATABASE {ident(name)}")
+            self.created.append(name)
+            with connect(Target(self.url_for(name), "stub"), what="shadow database", read_only=False) as conn:
+                apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
+            self._stub = name
+        return self._stub
 
     def create(self, migrations: list[tuple[str, str]] = (), *, prefix: str = "db") -> Target:
         """A new database with the stub and then each (origin, sql) applied in order."""
-        self._ensure_stub()
-        name = f"{prefix}_{next(self._counter)}"
+        stub = self._ensure_stub()
+        name = f"supaschema_{prefix}_{self._tag}_{next(self._counter)}"
         with self._admin() as conn:
-            conn.execute(f"CREATE DATABASE {ident(name)} TEMPLATE {STUB_TEMPLATE}")
-        target = Target(self.server.url(name), f"throwaway database {name}")
-        with connect(target, what="throwaway database", read_only=False) as conn:
+            conn.execute(f"CREATE DATABASE {ident(name)} TEMPLATE {ident(stub)}")
+        self.created.append(name)
+        target = Target(self.url_for(name), f"shadow database {name}")
+        with connect(target, what="shadow database", read_only=False) as conn:
             for origin, sql in migrations:
                 apply_sql(conn, sql, origin)
         return target
 
+    def copy(self, source: Target, *, prefix: str = "copy") -> Target:
+        """A new database cloned from another one (which must have no open connections)."""
+        from psycopg.conninfo import conninfo_to_dict
+
+        name = f"supaschema_{prefix}_{self._tag}_{next(self._counter)}"
+        with self._admin() as conn:
+            conn.execute(f"CREATE DATABASE {ident(name)} TEMPLATE {ident(conninfo_to_dict(source.url)['dbname'])}")
+        self.created.append(name)
+        return Target(self.url_for(name), f"shadow database {name}")
+
     def drop(self, target: Target) -> None:
-        name = target.url.rsplit("/", 1)[1]
+        from psycopg.conninfo import conninfo_to_dict
+
+        name = conninfo_to_dict(target.url)["dbname"]
         with self._admin() as conn:
             conn.execute(f"DROP DATABASE IF EXISTS {ident(name)} WITH (FORCE)")
+        if name in self.created:
+            self.created.remove(name)
+
+    def drop_all(self) -> None:
+        with self._admin() as conn:
+            for name in reversed(self.created):
+                conn.execute(f"DROP DATABASE IF EXISTS {ident(name)} WITH (FORCE)")
+        self.created.clear()
+        self._stub = None
+
+
+def on_local_server(server) -> Throwaway:
+    return Throwaway(Target(server.url(), "local shadow server"), server.url)
+
+
+@contextlib.contextmanager
+def shadow(shadow_url: str | None = None) -> Iterator[Throwaway]:
+    """A place for throwaway databases: the user's server, or a local one started (and stopped) here."""
+    if shadow_url:
+        from psycopg.conninfo import make_conninfo
+
+        admin = Target.parse(shadow_url, "--shadow-url")
+        throwaway = Throwaway(admin, lambda name: make_conninfo(shadow_url, dbname=name))
+        try:
+            yield throwaway
+        finally:
+            throwaway.drop_all()
+        return
+    from .postgres_server import LocalPostgres
+
+    with LocalPostgres() as server:
+        yield on_local_server(server)

@@ -1,0 +1,151 @@
+"""Two snapshots -> drift items.
+
+One generic keyed differ (missing, extra, changed fields) serves every kind;
+the per-kind knowledge is data: which fields matter for security, how a body
+is normalised, and which children to leave out when their table is gone.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from . import snapshot as snap
+
+SECURITY, SCHEMA, DATA, COSMETIC = "security", "schema", "data", "cosmetic"
+SEVERITY_ORDER = {SECURITY: 0, SCHEMA: 1, DATA: 2, COSMETIC: 3}
+
+# Kinds whose every drift is a security question.
+SECURITY_KINDS = {snap.Policy, snap.Grant}
+# Fields that are a security question on otherwise structural kinds.
+SECURITY_FIELDS = {
+    snap.Table: {"rls_enabled", "rls_force"},
+    snap.Function: {"security_definer", "config", "leakproof"},
+}
+COSMETIC_FIELDS = {"comment"}
+
+
+@dataclass(frozen=True, slots=True)
+class Drift:
+    kind: str  # table, column, constraint, index, policy, function, trigger, grant, seed_row
+    object: str  # dotted path, e.g. public.usage_records.user_id
+    change: str  # missing | extra | changed
+    field: str | None  # for changed items (and grants: "PRIVILEGE to role")
+    expected: Any
+    actual: Any
+    severity: str  # security | schema | data | cosmetic
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "object": self.object, "change": self.change, "field": self.field,
+                "expected": self.expected, "actual": self.actual, "severity": self.severity}
+
+
+def normalised(kind: type, field: str, value: Any) -> Any:
+    if kind is snap.Function and field == "body" and isinstance(value, str):
+        # Indentation and blank lines in a body are layout, not behaviour.
+        return "\n".join(line.strip() for line in value.strip().splitlines() if line.strip())
+    return value
+
+
+def severity_of(kind: type, field: str | None) -> str:
+    if kind in SECURITY_KINDS or (field and field in SECURITY_FIELDS.get(kind, ())):
+        return SECURITY
+    if field in COSMETIC_FIELDS:
+        return COSMETIC
+    if kind is snap.SeedRow:
+        return DATA
+    return SCHEMA
+
+
+def keyed_differences(expected: dict[tuple, Any], actual: dict[tuple, Any]) -> tuple[list, list, list]:
+    """migra's core: keys only expected, keys only actual, keys in both."""
+    missing = [k for k in expected if k not in actual]
+    extra = [k for k in actual if k not in expected]
+    common = [k for k in expected if k in actual]
+    return sorted(missing), sorted(extra), sorted(common)
+
+
+def _summary(obj: Any) -> Any:
+    """What a missing or extra object shows as its value."""
+    if isinstance(obj, snap.Grant):
+        return "granted with grant option" if obj.grantable else "granted"
+    if isinstance(obj, (snap.Constraint, snap.Index, snap.Trigger)):
+        return obj.definition
+    if isinstance(obj, snap.Column):
+        return obj.type + (" NOT NULL" if obj.not_null else "")
+    if isinstance(obj, snap.SeedRow):
+        return dict(obj.values)
+    return obj.path
+
+
+def _field_label(obj: Any) -> str | None:
+    return f"{obj.privilege} to {obj.grantee}" if isinstance(obj, snap.Grant) else None
+
+
+def compare_kind(kind: type, expected: dict[tuple, Any], actual: dict[tuple, Any]) -> list[Drift]:
+    drifts = []
+    missing, extra, common = keyed_differences(expected, actual)
+    for key in missing:
+        obj = expected[key]
+        drifts.append(Drift(kind.KIND, obj.path, "missing", _field_label(obj), _summary(obj), None, severity_of(kind, None)))
+    for key in extra:
+        obj = actual[key]
+        drifts.append(Drift(kind.KIND, obj.path, "extra", _field_label(obj), None, _summary(obj), severity_of(kind, None)))
+    for key in common:
+        want, have = expected[key], actual[key]
+        if want == have:
+            continue
+        drifts.extend(changed_fields(kind, want, have))
+    return drifts
+
+
+def changed_fields(kind: type, want: Any, have: Any) -> list[Drift]:
+    if kind is snap.SeedRow:
+        return _changed_seed_values(want, have)
+    result = []
+    for name in snap.compared_fields(kind):
+        a, b = getattr(want, name), getattr(have, name)
+        if normalised(kind, name, a) != normalised(kind, name, b):
+            label = name if kind is not snap.Grant else f"{_field_label(want)}: {name}"
+            result.append(Drift(kind.KIND, want.path, "changed", label, a, b, severity_of(kind, name)))
+    if kind is snap.Trigger and len(result) > 1:
+        # The definition restates timing, events and function; keep it only when it says more.
+        result = [d for d in result if d.field != "definition"]
+    return result
+
+
+def _changed_seed_values(want: snap.SeedRow, have: snap.SeedRow) -> list[Drift]:
+    a, b = dict(want.values), dict(have.values)
+    return [
+        Drift(snap.SeedRow.KIND, want.path, "changed", column, a[column], b[column], DATA)
+        for column in sorted(a.keys() & b.keys()) if a[column] != b[column]
+    ]
+
+
+def _parent_table(obj: Any) -> tuple[str, str] | None:
+    if isinstance(obj, snap.Grant):
+        return None
+    table = getattr(obj, "table", None)
+    return (obj.schema, table) if table is not None else None
+
+
+def compare(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
+    """Every drift, security first, then by object; children of a missing or extra table are folded into it."""
+    tables_missing, tables_extra, _ = keyed_differences(expected.of(snap.Table), actual.of(snap.Table))
+    gone = set(tables_missing) | set(tables_extra)
+    gone_paths = {expected.of(snap.Table).get(k, actual.of(snap.Table).get(k)).path for k in gone}
+    functions_missing, functions_extra, _ = keyed_differences(expected.of(snap.Function), actual.of(snap.Function))
+    gone_functions = {(expected.of(snap.Function) | actual.of(snap.Function))[k].path for k in functions_missing + functions_extra}
+
+    def relevant(obj: Any) -> bool:
+        if isinstance(obj, snap.Grant):
+            return obj.object not in gone_paths and obj.object not in gone_functions
+        parent = _parent_table(obj)
+        return parent is None or parent not in gone or isinstance(obj, snap.Table)
+
+    drifts: list[Drift] = []
+    for kind in snap.KINDS:
+        want = {k: o for k, o in expected.of(kind).items() if relevant(o)}
+        have = {k: o for k, o in actual.of(kind).items() if relevant(o)}
+        drifts.extend(compare_kind(kind, want, have))
+    return sorted(drifts, key=lambda d: (SEVERITY_ORDER[d.severity], d.object, d.kind, d.change, d.field or ""))

@@ -1,0 +1,92 @@
+"""Drift items -> text for people, or JSON for machines. Same items, same order.
+
+JSON schema (version 1) is documented in docs/diff-json.md.
+"""
+
+from __future__ import annotations
+
+import difflib
+import json
+from collections import Counter
+from itertools import groupby
+from typing import Any
+
+from .compare import SEVERITY_ORDER, Drift
+
+JSON_VERSION = 1
+SYMBOL = {"missing": "-", "extra": "+", "changed": "~"}
+COLOUR = {"missing": "31", "extra": "32", "changed": "33", "header": "1", "security": "1;31", "dim": "2"}
+
+
+def summary(drifts: list[Drift]) -> dict[str, int]:
+    counts = Counter(d.severity for d in drifts)
+    return {"total": len(drifts), **{s: counts.get(s, 0) for s in SEVERITY_ORDER}}
+
+
+def to_json(drifts: list[Drift], desired: str, actual: str) -> str:
+    document = {
+        "version": JSON_VERSION,
+        "desired": desired,
+        "actual": actual,
+        "summary": summary(drifts),
+        "drift": [d.to_dict() for d in drifts],
+    }
+    return json.dumps(document, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
+
+
+def _jsonable(value: Any) -> Any:
+    if isinstance(value, (tuple, set, frozenset)):
+        return list(value)
+    return str(value)
+
+
+def _show(value: Any) -> str:
+    if value is None:
+        return "(none)"
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, (tuple, list)):
+        return "{" + ", ".join(str(v) for v in value) + "}" if value else "{}"
+    if isinstance(value, dict):
+        return ", ".join(f"{k}={_show(v)}" for k, v in value.items())
+    return str(value)
+
+
+def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False) -> str:
+    def paint(text: str, what: str) -> str:
+        return f"\x1b[{COLOUR[what]}m{text}\x1b[0m" if colour else text
+
+    lines = [f"desired: {desired}", f"actual:  {actual}", ""]
+    if not drifts:
+        lines.append(paint("No drift: the database matches.", "header"))
+        return "\n".join(lines) + "\n"
+    for severity, group in groupby(drifts, key=lambda d: d.severity):
+        heading = severity.upper() + (" (listed first: access to data)" if severity == "security" else "")
+        lines.append(paint(heading, "security" if severity == "security" else "header"))
+        for (kind, obj), items in groupby(group, key=lambda d: (d.kind, d.object)):
+            lines.append(f"  {kind} {obj}")
+            lines.extend(_item_lines(list(items), paint))
+        lines.append("")
+    counts = summary(drifts)
+    parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts[s])
+    lines.append(paint(f"{counts['total']} drift item{'s' if counts['total'] != 1 else ''} ({parts})", "header"))
+    return "\n".join(lines) + "\n"
+
+
+def _item_lines(items: list[Drift], paint) -> list[str]:
+    out = []
+    width = max(len(d.field or "") for d in items)
+    for d in items:
+        mark = paint(SYMBOL[d.change], d.change)
+        if d.change == "missing":
+            out.append(f"    {mark} missing {d.field + ': ' if d.field else ''}{_show(d.expected)}")
+        elif d.change == "extra":
+            out.append(f"    {mark} extra   {d.field + ': ' if d.field else ''}{_show(d.actual)}")
+        elif any(isinstance(v, str) and "\n" in v for v in (d.expected, d.actual)):
+            out.append(f"    {mark} {d.field} differs (- expected, + actual):")
+            diff = difflib.unified_diff(_show(d.expected).splitlines(), _show(d.actual).splitlines(), lineterm="", n=1)
+            out.extend(f"        {line}" for line in list(diff)[2:])
+        else:
+            out.append(f"    {mark} {(d.field or '').ljust(width)}  expected {_show(d.expected)}")
+            out.append(f"      {''.ljust(width)}  actual   {_show(d.actual)}")
+    return out

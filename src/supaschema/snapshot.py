@@ -1,0 +1,202 @@
+"""The catalog snapshot: what a database holds, as plain sorted data.
+
+Both sides of every comparison are snapshots made by the same introspection,
+so their text forms (types, expressions, definitions) come from PostgreSQL's
+own deparsers and compare as plain strings. Each kind declares its key fields
+and which of its fields are compared; equality is generated, never hand-written.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+from dataclasses import dataclass, field
+from typing import Any, ClassVar
+
+from .sql_text import ident
+
+
+@dataclass(frozen=True, slots=True)
+class Table:
+    KIND: ClassVar[str] = "table"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name")
+    schema: str
+    name: str
+    rls_enabled: bool
+    rls_force: bool
+    comment: str | None
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Column:
+    KIND: ClassVar[str] = "column"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "table", "name")
+    schema: str
+    table: str
+    name: str
+    type: str
+    not_null: bool
+    default: str | None
+    identity: str | None
+    generated: str | None
+    collation: str | None
+    comment: str | None
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Constraint:
+    KIND: ClassVar[str] = "constraint"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "table", "name")
+    schema: str
+    table: str
+    name: str
+    type: str  # primary key | unique | foreign key | check | exclusion
+    definition: str
+    validated: bool
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Index:
+    KIND: ClassVar[str] = "index"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "table", "name")
+    schema: str
+    table: str
+    name: str
+    definition: str
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Policy:
+    KIND: ClassVar[str] = "policy"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "table", "name")
+    schema: str
+    table: str
+    name: str
+    command: str
+    permissive: bool
+    roles: tuple[str, ...]
+    using: str | None
+    with_check: str | None
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Function:
+    KIND: ClassVar[str] = "function"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name", "arguments")
+    schema: str
+    name: str
+    arguments: str  # identity arguments, e.g. "p_user uuid"
+    result: str
+    language: str
+    security_definer: bool
+    volatility: str
+    strict: bool
+    leakproof: bool
+    parallel: str
+    config: tuple[str, ...]  # e.g. ('search_path=""',)
+    body: str
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.name)}({self.arguments})"
+
+
+@dataclass(frozen=True, slots=True)
+class Trigger:
+    KIND: ClassVar[str] = "trigger"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "table", "name")
+    schema: str
+    table: str
+    name: str
+    timing: str
+    events: tuple[str, ...]
+    level: str
+    function: str  # schema-qualified name
+    enabled: str  # origin | disabled | replica | always
+    definition: str
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    KIND: ClassVar[str] = "grant"
+    KEY: ClassVar[tuple[str, ...]] = ("object_kind", "object", "grantee", "privilege")
+    object_kind: str  # table | function
+    object: str  # path of the table or function
+    grantee: str
+    privilege: str
+    grantable: bool
+
+    @property
+    def path(self) -> str:
+        return self.object
+
+
+@dataclass(frozen=True, slots=True)
+class SeedRow:
+    KIND: ClassVar[str] = "seed_row"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "table", "key")
+    schema: str
+    table: str
+    key: tuple[str, ...]  # conflict-key values, as text
+    values: tuple[tuple[str, Any], ...]  # (column, canonical value), sorted by column
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.table)}[{', '.join(self.key)}]"
+
+
+KINDS: tuple[type, ...] = (Table, Column, Constraint, Index, Policy, Function, Trigger, Grant, SeedRow)
+
+
+def key_of(obj: Any) -> tuple:
+    return tuple(getattr(obj, name) for name in obj.KEY)
+
+
+def compared_fields(kind: type) -> list[str]:
+    return [f.name for f in dataclasses.fields(kind) if f.name not in kind.KEY]
+
+
+@dataclass(frozen=True, slots=True)
+class Snapshot:
+    server_version: int
+    objects: dict[str, dict[tuple, Any]] = field(default_factory=dict)  # kind name -> key -> object
+    queries: int = 0  # catalog queries issued to make it
+
+    def of(self, kind: type) -> dict[tuple, Any]:
+        return self.objects.get(kind.KIND, {})
+
+    def to_dict(self) -> dict:
+        return {
+            "server_version": self.server_version,
+            **{kind.KIND: [dataclasses.asdict(o) for _, o in sorted(self.of(kind).items())] for kind in KINDS},
+        }
+
+
+def build_snapshot(server_version: int, objects: list[Any], queries: int) -> Snapshot:
+    grouped: dict[str, dict[tuple, Any]] = {kind.KIND: {} for kind in KINDS}
+    for obj in objects:
+        grouped[obj.KIND][key_of(obj)] = obj
+    return Snapshot(server_version, grouped, queries)

@@ -1,0 +1,22 @@
+-- Functions and procedures in the managed schemas, not owned by extensions. Owner is not compared.
+SELECT n.nspname AS schema,
+       p.proname AS name,
+       pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
+       pg_catalog.pg_get_function_result(p.oid) AS result,
+       l.lanname AS language,
+       p.prosecdef AS security_definer,
+       CASE p.provolatile WHEN 'i' THEN 'IMMUTABLE' WHEN 's' THEN 'STABLE' ELSE 'VOLATILE' END AS volatility,
+       p.proisstrict AS strict,
+       p.proleakproof AS leakproof,
+       CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END AS parallel,
+       ARRAY(SELECT s FROM pg_catalog.unnest(p.proconfig) AS s ORDER BY 1) AS config,
+       coalesce(pg_catalog.pg_get_function_sqlbody(p.oid), p.prosrc) AS body
+FROM pg_catalog.pg_proc p
+JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
+JOIN pg_catalog.pg_language l ON l.oid = p.prolang
+WHERE p.prokind IN ('f', 'p')
+  AND n.nspname = ANY(%(schemas)s)
+  AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_depend d
+                  WHERE d.classid = 'pg_catalog.pg_proc'::pg_catalog.regclass
+                    AND d.objid = p.oid AND d.deptype = 'e')
+ORDER BY 1, 2, 3

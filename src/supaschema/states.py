@@ -1,0 +1,69 @@
+"""The states a comparison can relate, each produced as a catalog snapshot.
+
+- desired: schema.yaml rendered now and applied to a shadow database;
+- committed: the migration files in generated/ applied to a shadow database;
+- live: a real database, read in a read-only transaction.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from . import snapshot as snap
+from .database import Target, connect
+from .errors import Problem, UserError
+from .introspect import API_ROLES, Scope, SeedScope, introspect
+from .render import render_migrations
+from .shadow import Throwaway
+from .spec import Spec
+
+
+def scope_for(spec: Spec | None) -> Scope:
+    if spec is None:
+        return Scope()
+    roles = sorted({*API_ROLES, *(r for t in spec.tables for r, _ in t.grants if r.lower() != "public")})
+    seeds = tuple(SeedScope(sd.schema, sd.table, sd.key, sd.columns) for sd in spec.seeds)
+    return Scope(roles=tuple(roles), seeds=seeds)
+
+
+def snapshot_of(target: Target, scope: Scope, what: str = "database") -> snap.Snapshot:
+    import psycopg
+
+    conn = connect(target, what=what, read_only=True)
+    try:
+        return introspect(conn, scope)
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise UserError(Problem(f"{what} {target.label}", f"permission denied while reading: {exc.diag.message_primary}",
+                                "connect as a role that can read the catalogs and the seeded tables")) from None
+    except psycopg.errors.QueryCanceled:
+        raise UserError(Problem(f"{what} {target.label}", "reading the catalog hit the statement timeout",
+                                "retry when the database is less busy")) from None
+    except psycopg.Error as exc:
+        raise UserError(Problem(f"{what} {target.label}", f"reading the catalog failed: {str(exc).strip().splitlines()[0]}",
+                                "check that this is the right database")) from None
+    finally:
+        conn.close()
+
+
+def desired_snapshot(throwaway: Throwaway, spec: Spec, templates: Path, scope: Scope) -> snap.Snapshot:
+    migrations = list(render_migrations(spec, templates).items())
+    return _applied_snapshot(throwaway, [(f"{name} (rendered from schema.yaml)", sql) for name, sql in migrations], scope, "desired")
+
+
+def committed_files(folder: Path) -> list[tuple[str, str]]:
+    files = sorted(folder.glob("*.sql")) if folder.is_dir() else []
+    if not files:
+        raise UserError(Problem(str(folder), "no migration files here", "run `supaschema gen` first, or pass --generated DIR"))
+    return [(str(p), p.read_text("utf-8")) for p in files]
+
+
+def committed_snapshot(throwaway: Throwaway, folder: Path, scope: Scope) -> snap.Snapshot:
+    return _applied_snapshot(throwaway, committed_files(folder), scope, "committed")
+
+
+def _applied_snapshot(throwaway: Throwaway, migrations: list[tuple[str, str]], scope: Scope, prefix: str) -> snap.Snapshot:
+    target = throwaway.create(migrations, prefix=prefix)
+    try:
+        return snapshot_of(target, scope, what="shadow database")
+    finally:
+        throwaway.drop(target)

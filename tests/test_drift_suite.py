@@ -1,0 +1,68 @@
+"""The table-driven drift suite: tests/drift_cases.yaml, one case per entry.
+
+Each case: a database built from generated/, one SQL change, and exactly the
+drift items `compare` must report against the desired state from schema.yaml.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import psycopg
+import pytest
+import yaml
+
+from supaschema.compare import compare
+from supaschema.render import templates_for
+from supaschema.spec_loader import load_spec
+from supaschema.states import desired_snapshot, scope_for, snapshot_of
+
+from .helpers import ROOT, committed_migrations
+
+CASES = yaml.safe_load((Path(__file__).parent / "drift_cases.yaml").read_text("utf-8"))
+
+
+@pytest.fixture(scope="session")
+def spec():
+    return load_spec(ROOT / "schema.yaml")
+
+
+@pytest.fixture(scope="session")
+def scope(spec):
+    return scope_for(spec)
+
+
+@pytest.fixture(scope="session")
+def desired(throwaway, spec, scope):
+    return desired_snapshot(throwaway, spec, templates_for(ROOT / "schema.yaml"), scope)
+
+
+@pytest.fixture(scope="session")
+def baseline(throwaway):
+    """generated/ applied once; every case starts from a copy of it."""
+    return throwaway.create(committed_migrations(), prefix="baseline")
+
+
+def drift_keys(drifts) -> set[tuple]:
+    return {(d.kind, d.object, d.change, d.field) if d.field else (d.kind, d.object, d.change) for d in drifts}
+
+
+def test_suite_is_large_enough():
+    assert len(CASES) >= 30
+    assert len({c["name"] for c in CASES}) == len(CASES)
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_drift_case(case, throwaway, baseline, desired, scope):
+    target = throwaway.copy(baseline, prefix="case")
+    try:
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            conn.execute(case["sql"])
+        drifts = compare(desired, snapshot_of(target, scope))
+    finally:
+        throwaway.drop(target)
+    assert drift_keys(drifts) == {tuple(item) for item in case["expect"]}, [d.to_dict() for d in drifts]
+
+
+def test_baseline_has_no_drift(baseline, desired, scope):
+    assert compare(desired, snapshot_of(baseline, scope)) == []
