@@ -7,6 +7,7 @@ is normalised, and which children to leave out when their table is gone.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from typing import Any
 
@@ -40,10 +41,18 @@ class Drift:
                 "expected": self.expected, "actual": self.actual, "severity": self.severity}
 
 
+# Privileges that only newer servers know; compared only when both sides have them.
+PRIVILEGE_SINCE = {"MAINTAIN": 170000}
+_DEFAULT_PRECISION = re.compile(r"^(timestamp|time)\(6\)")
+
+
 def normalised(kind: type, field: str, value: Any) -> Any:
     if kind is snap.Function and field == "body" and isinstance(value, str):
         # Indentation and blank lines in a body are layout, not behaviour.
         return "\n".join(line.strip() for line in value.strip().splitlines() if line.strip())
+    if kind is snap.Column and field == "type" and isinstance(value, str):
+        # timestamp(6) is timestamp: 6 is both the default and the maximum precision.
+        return _DEFAULT_PRECISION.sub(r"\1", value)
     return value
 
 
@@ -137,8 +146,12 @@ def compare(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
     functions_missing, functions_extra, _ = keyed_differences(expected.of(snap.Function), actual.of(snap.Function))
     gone_functions = {(expected.of(snap.Function) | actual.of(snap.Function))[k].path for k in functions_missing + functions_extra}
 
+    oldest = min(expected.server_version, actual.server_version)
+
     def relevant(obj: Any) -> bool:
         if isinstance(obj, snap.Grant):
+            if PRIVILEGE_SINCE.get(obj.privilege, 0) > oldest:
+                return False
             return obj.object not in gone_paths and obj.object not in gone_functions
         parent = _parent_table(obj)
         return parent is None or parent not in gone or isinstance(obj, snap.Table)

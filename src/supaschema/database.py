@@ -6,6 +6,7 @@ without the password.
 
 from __future__ import annotations
 
+import os
 import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
@@ -15,7 +16,8 @@ from .errors import Problem, UserError
 if TYPE_CHECKING:
     import psycopg
 
-CONNECT_TIMEOUT_S = 10
+# libpq's own variable, so users tune it the way they already know.
+CONNECT_TIMEOUT_S = int(os.environ.get("PGCONNECT_TIMEOUT") or 10)
 STATEMENT_TIMEOUT_MS = 30_000
 MIN_SERVER_VERSION = 140000  # CREATE OR REPLACE TRIGGER and pg_get_function_sqlbody
 
@@ -59,7 +61,9 @@ def _explain(exc: BaseException, target: Target, what: str) -> UserError:
         why, fix = "the database does not exist", "check the database name at the end of the URL"
     elif "timeout expired" in lowered:
         why, fix = f"no answer within {CONNECT_TIMEOUT_S}s", "check host, port and firewall"
-    elif "connection refused" in lowered or "could not translate host name" in lowered or "no route" in lowered or "could not connect" in lowered:
+    elif "invalid integer value" in lowered or "invalid connection option" in lowered or "invalid sslmode" in lowered:
+        why, fix = f"not a valid connection URL ({_first_line(exc)})", "use postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+    elif "connection refused" in lowered or "could not translate host name" in lowered or "failed to resolve host" in lowered or "no route" in lowered or "could not connect" in lowered:
         why, fix = "cannot reach the server", "check host and port, and that PostgreSQL is running there"
     elif "invalid response" in lowered or "server closed the connection" in lowered or "expected authentication request" in lowered or "unsupported frontend protocol" in lowered:
         why, fix = "the server did not answer as PostgreSQL does", "check that the port is PostgreSQL's (Supabase: 5432 direct, 6543 pooler)"
@@ -103,6 +107,9 @@ def begin_catalog_read(conn: "psycopg.Connection") -> None:
     # With only pg_catalog on the path, pg_get_expr and friends schema-qualify every user name.
     conn.execute("SET LOCAL search_path = pg_catalog")
     conn.execute("SET LOCAL lock_timeout = 5000")
+    # As pg_dump does: if RLS would hide seeded rows from this role, fail loudly instead of
+    # reporting every hidden row as missing.
+    conn.execute("SET LOCAL row_security = off")
 
 
 def apply_sql(conn: "psycopg.Connection", sql: str, origin: str) -> None:

@@ -33,7 +33,11 @@ def snapshot_of(target: Target, scope: Scope, what: str = "database") -> snap.Sn
     try:
         return introspect(conn, scope)
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise UserError(Problem(f"{what} {target.label}", f"permission denied while reading: {exc.diag.message_primary}",
+        message = exc.diag.message_primary or str(exc)
+        if "row-level security" in message:
+            raise UserError(Problem(f"{what} {target.label}", f"seeded rows are hidden from this role: {message}",
+                                    "connect as a role with BYPASSRLS (on Supabase, postgres), so seed rows can be compared")) from None
+        raise UserError(Problem(f"{what} {target.label}", f"permission denied while reading: {message}",
                                 "connect as a role that can read the catalogs and the seeded tables")) from None
     except psycopg.errors.QueryCanceled:
         raise UserError(Problem(f"{what} {target.label}", "reading the catalog hit the statement timeout",

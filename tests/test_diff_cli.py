@@ -1,0 +1,196 @@
+"""`supaschema diff` as users run it: exit codes, formats, sources of the URL, and production safety."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import socket
+import threading
+
+import psycopg
+import pytest
+
+from .helpers import ROOT, committed_migrations, run_cli
+
+PASSWORD = "s3cr3t-Pa55word"
+
+
+@pytest.fixture
+def live(throwaway):
+    target = throwaway.create(committed_migrations(), prefix="live")
+    yield target
+    throwaway.drop(target)
+
+
+def test_embedded_default_reports_no_drift():
+    result = run_cli("diff")
+    assert result.code == 0, result.err
+    assert "No drift" in result.out and "embedded default" in result.out
+
+
+def test_drift_exit_1_with_text_report(live):
+    with psycopg.connect(live.url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE public.usage_records DISABLE ROW LEVEL SECURITY")
+        conn.execute("UPDATE public.model_pricing SET input_price_per_1k_tokens = 0.0026 WHERE model_id = 'gpt-4o'")
+    result = run_cli("diff", "--db", live.url)
+    assert result.code == 1, result.err
+    lines = result.out.splitlines()
+    assert lines.index("SECURITY (listed first: access to data)") < lines.index("DATA")  # security first
+    assert "  table public.usage_records" in lines
+    assert any("rls_enabled  expected true" in line for line in lines)
+    assert any("actual   0.0026" in line for line in lines)
+    assert lines[-1] == "2 drift items (1 security, 1 data)"
+    assert "\x1b[" not in result.out  # not a terminal: no colour
+
+
+def test_json_format_is_one_object_per_item(live):
+    with psycopg.connect(live.url, autocommit=True) as conn:
+        conn.execute("GRANT EXECUTE ON FUNCTION public.handle_new_user_balance() TO anon")
+    result = run_cli("diff", "--db", live.url, "--format", "json")
+    assert result.code == 1
+    document = json.loads(result.out)
+    assert document["version"] == 1 and document["summary"] == {"total": 1, "security": 1, "schema": 0, "data": 0, "cosmetic": 0}
+    assert document["drift"] == [{
+        "kind": "grant", "object": "public.handle_new_user_balance()", "change": "extra",
+        "field": "EXECUTE to anon", "expected": None, "actual": "granted", "severity": "security",
+    }]
+
+
+def test_database_url_from_environment(live):
+    with psycopg.connect(live.url, autocommit=True) as conn:
+        conn.execute("DROP POLICY \"Users can read their own usage\" ON public.usage_records")
+    for variable in ("DATABASE_URL", "SUPABASE_DB_URL"):
+        result = run_cli("diff", env={variable: live.url})
+        assert result.code == 1 and '"Users can read their own usage"' in result.out, variable
+
+
+def test_from_to_compares_two_databases(throwaway, live):
+    other = throwaway.create(committed_migrations(), prefix="other")
+    with psycopg.connect(other.url, autocommit=True) as conn:
+        conn.execute("ALTER TABLE public.user_balances ADD COLUMN note text")
+    assert run_cli("diff", "--from", live.url, "--to", live.url).code == 0
+    result = run_cli("diff", "--from", live.url, "--to", other.url, "--format", "json")
+    assert result.code == 1
+    assert [(d["kind"], d["object"], d["change"]) for d in json.loads(result.out)["drift"]] == [
+        ("column", "public.user_balances.note", "extra")]
+    throwaway.drop(other)
+
+
+def with_password_auth(server, role: str) -> None:
+    """Make the throwaway server ask `role` for a password (it trusts everyone else)."""
+    hba = server.data / "pg_hba.conf"
+    line = f"host all {role} 127.0.0.1/32 scram-sha-256\n"
+    if line not in hba.read_text():
+        hba.write_text(line + hba.read_text())
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute("SELECT pg_reload_conf()")
+
+
+@pytest.fixture
+def reader(server, live):
+    """A role that can read the catalogs and the seeded table, nothing else, on a read-only database."""
+    dbname = live.url.rsplit("/", 1)[1]
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"DROP ROLE IF EXISTS reader_{dbname}")
+        conn.execute(f"CREATE ROLE reader_{dbname} LOGIN BYPASSRLS PASSWORD '{PASSWORD}'")
+    with psycopg.connect(live.url, autocommit=True) as conn:
+        conn.execute(f"GRANT USAGE ON SCHEMA public TO reader_{dbname}")
+        conn.execute(f"GRANT SELECT ON public.model_pricing TO reader_{dbname}")
+        conn.execute(f"ALTER DATABASE {dbname} SET default_transaction_read_only = on")
+    with_password_auth(server, f"reader_{dbname}")
+    return f"postgresql://reader_{dbname}:{PASSWORD}@127.0.0.1:{server.port}/{dbname}"
+
+
+def test_read_only_role_on_read_only_database(reader):
+    """Any write by diff would fail here (read-only database, SELECT-only role), so exit 0 proves there is none."""
+    result = run_cli("diff", "--db", reader)
+    assert result.code == 0, result.out + result.err
+    assert "No drift" in result.out
+    assert PASSWORD not in result.out + result.err
+    assert "reader_" in result.out and ":***@" in result.out
+
+
+def test_rls_hiding_seed_rows_is_an_error_not_drift(server, reader):
+    role = reader.split("//")[1].split(":")[0]
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute(f"ALTER ROLE {role} NOBYPASSRLS")
+    result = run_cli("diff", "--db", reader)
+    assert result.code == 2 and result.out == ""
+    assert "seeded rows are hidden from this role" in result.err and "BYPASSRLS" in result.err
+
+
+def test_wrong_password(reader):
+    wrong = reader.replace(PASSWORD, "not-the-password")
+    result = run_cli("diff", "--db", wrong)
+    assert result.code == 2
+    assert "authentication failed" in result.err and "not-the-password" not in result.err + result.out
+    assert "Traceback" not in result.err
+
+
+def silent_or_garbage_server(reply: bytes | None):
+    """A TCP server that never answers (reply None) or answers like a non-PostgreSQL service."""
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+
+    def serve():
+        try:
+            while True:
+                conn, _ = listener.accept()
+                if reply is not None:
+                    conn.recv(1024)
+                    conn.sendall(reply)
+                    conn.close()
+        except OSError:
+            return
+
+    threading.Thread(target=serve, daemon=True).start()
+    return listener
+
+
+@pytest.mark.parametrize("url,message", [
+    ("postgresql://postgres:{pw}@127.0.0.1:1/postgres", "cannot reach the server"),
+    ("postgresql://postgres:{pw}@no-such-host.invalid:5432/postgres", "cannot reach the server"),
+    ("postgresql://postgres:{pw}@127.0.0.1:{port}/no_such_database", "the database does not exist"),
+    ("postgresql://postgres:{pw}@127.0.0.1:notaport/postgres", "not a valid connection URL"),
+    ("just some words", "not a valid connection URL"),
+])
+def test_connection_errors_are_one_clear_line(server, url, message):
+    result = run_cli("diff", "--db", url.format(pw=PASSWORD, port=server.port), "--schema", str(ROOT / "schema.yaml"))
+    assert result.code == 2, result.out
+    assert message in result.err
+    assert PASSWORD not in result.err + result.out
+    assert "Traceback" not in result.err
+    assert result.out == ""  # never a "no drift" report
+
+
+def test_non_postgres_server():
+    listener = silent_or_garbage_server(b"HTTP/1.1 400 Bad Request\r\n\r\n")
+    port = listener.getsockname()[1]
+    result = run_cli("diff", "--db", f"postgresql://u:{PASSWORD}@127.0.0.1:{port}/db?sslmode=disable")
+    listener.close()
+    assert result.code == 2 and "did not answer as PostgreSQL does" in result.err, result.err
+
+
+def test_silent_server_times_out_within_connect_timeout():
+    listener = silent_or_garbage_server(None)
+    port = listener.getsockname()[1]
+    result = run_cli("diff", "--db", f"postgresql://u:{PASSWORD}@127.0.0.1:{port}/db?sslmode=disable",
+                     env={"PGCONNECT_TIMEOUT": "2"}, timeout=30)
+    listener.close()
+    assert result.code == 2 and "no answer within 2s" in result.err, result.err
+
+
+def test_shadow_failure_is_an_error_not_no_drift(tmp_path):
+    (tmp_path / "schema.yaml").write_text(
+        (ROOT / "schema.yaml").read_text().replace("default: gen_random_uuid()}", "default: no_such_function()}", 1))
+    shutil.copytree(ROOT / "generated", tmp_path / "generated")
+    result = run_cli("diff", cwd=tmp_path)
+    assert result.code == 2 and result.out == ""
+    assert "20251018000001_create_pricing_tables.sql (rendered from schema.yaml)" in result.err
+    assert "function no_such_function() does not exist" in result.err
+
+
+def test_from_without_to():
+    result = run_cli("diff", "--from", "postgresql://x@127.0.0.1/db")
+    assert result.code == 2 and "--from and --to go together" in result.err
