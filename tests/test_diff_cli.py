@@ -37,10 +37,11 @@ def test_drift_exit_1_with_text_report(live):
     lines = result.out.splitlines()
     assert lines.index("SECURITY (listed first: access to data)") < lines.index("DATA")  # security first
     assert "  table public.usage_records" in lines
-    assert any("rls_enabled  expected true" in line for line in lines)
-    assert any("actual   0.0026" in line for line in lines)
+    assert any(line.split() == ["~", "rls_enabled", "expected", "true", "actual", "false"] for line in lines)
+    assert any(line.split()[-3:] == ["0.0025", "actual", "0.0026"] for line in lines)
     assert lines[-1] == "2 drift items (1 security, 1 data)"
     assert "\x1b[" not in result.out  # not a terminal: no colour
+    assert "\x1b[1;31mSECURITY" in run_cli("diff", "--db", live.url, "--color", "always").out
 
 
 def test_json_format_is_one_object_per_item(live):

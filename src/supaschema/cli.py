@@ -153,7 +153,9 @@ def diff(
     if output is Format.json:
         typer.echo(to_json(drifts, *labels), nl=False)
     else:
-        typer.echo(to_text(drifts, *labels, colour=_use_colour(colour)), nl=False)
+        use_colour = _use_colour(colour)
+        # click strips escape codes off a non-terminal unless told otherwise.
+        typer.echo(to_text(drifts, *labels, colour=use_colour), nl=False, color=use_colour)
     if drifts:
         raise typer.Exit(1)
 

@@ -14,6 +14,7 @@ from typing import Any
 from .compare import SEVERITY_ORDER, Drift
 
 JSON_VERSION = 1
+SIDE_BY_SIDE = 28  # values up to this width share one line: expected | actual
 SYMBOL = {"missing": "-", "extra": "+", "changed": "~"}
 COLOUR = {"missing": "31", "extra": "32", "changed": "33", "header": "1", "security": "1;31", "dim": "2"}
 
@@ -76,6 +77,7 @@ def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False
 def _item_lines(items: list[Drift], paint) -> list[str]:
     out = []
     width = max(len(d.field or "") for d in items)
+    value_width = max((len(_show(d.expected)) for d in items if len(_show(d.expected)) <= SIDE_BY_SIDE), default=0)
     for d in items:
         mark = paint(SYMBOL[d.change], d.change)
         if d.change == "missing":
@@ -86,6 +88,8 @@ def _item_lines(items: list[Drift], paint) -> list[str]:
             out.append(f"    {mark} {d.field} differs (- expected, + actual):")
             diff = difflib.unified_diff(_show(d.expected).splitlines(), _show(d.actual).splitlines(), lineterm="", n=1)
             out.extend(f"        {line}" for line in list(diff)[2:])
+        elif len(_show(d.expected)) <= SIDE_BY_SIDE and len(_show(d.actual)) <= SIDE_BY_SIDE:
+            out.append(f"    {mark} {(d.field or '').ljust(width)}  expected {_show(d.expected).ljust(value_width)}  actual {_show(d.actual)}")
         else:
             out.append(f"    {mark} {(d.field or '').ljust(width)}  expected {_show(d.expected)}")
             out.append(f"      {''.ljust(width)}  actual   {_show(d.actual)}")
