@@ -13,6 +13,9 @@ import pytest
 import yaml
 
 from supaschema.compare import compare
+from supaschema.database import apply_sql
+from supaschema.plan import make_plan
+from supaschema.plan_render import render_plan
 from supaschema.render import templates_for
 from supaschema.spec_loader import load_spec
 from supaschema.states import desired_snapshot, scope_for, snapshot_of
@@ -76,3 +79,41 @@ def test_snapshot_is_plain_sorted_json_data(desired):
     assert len(data["seed_row"]) == 15
     assert not any("oid" in key for kind in data.values() if isinstance(kind, list) for row in kind for key in row)
     assert desired.queries == 9 + 1  # one query per kind of object, plus one per seeded table
+
+
+@pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
+def test_plan_converges(case, throwaway, baseline, desired, scope):
+    """Convergence: the plan for each drift, applied, leaves no drift; applied again, it is harmless."""
+    target = throwaway.copy(baseline, prefix="converge")
+    try:
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            conn.execute(case["sql"])
+            actual = snapshot_of(target, scope)
+            plan = make_plan(compare(desired, actual), desired, actual, scope)
+            sql = render_plan(plan, ROOT / "templates", "test", allow_destructive=True)
+            for attempt in ("first", "replay"):
+                apply_sql(conn, sql, f"plan ({attempt})")
+                left = compare(desired, snapshot_of(target, scope))
+                assert left == [], (attempt, sql, [d.to_dict() for d in left])
+    finally:
+        throwaway.drop(target)
+
+
+def test_destructive_statements_stay_commented_without_permission(throwaway, baseline, desired, scope):
+    target = throwaway.copy(baseline, prefix="destructive")
+    try:
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            conn.execute("CREATE TABLE public.keep_me (id int); INSERT INTO public.keep_me VALUES (1);"
+                         "INSERT INTO public.model_pricing (model_id, provider_id, input_price_per_1k_tokens, output_price_per_1k_tokens)"
+                         " VALUES ('gpt-5', 'openai', 0.001, 0.002)")
+            actual = snapshot_of(target, scope)
+            plan = make_plan(compare(desired, actual), desired, actual, scope)
+            assert sorted(op.action for op in plan.operations if op.destructive) == ["delete_seed_row", "drop_table"]
+            sql = render_plan(plan, ROOT / "templates", "test")
+            assert "-- DROP TABLE IF EXISTS public.keep_me;" in sql and "\nDROP TABLE" not in sql
+            assert "2 destructive operations are commented out" in sql
+            apply_sql(conn, sql, "plan")
+            assert conn.execute("SELECT count(*) FROM public.keep_me").fetchone() == (1,)
+            assert conn.execute("SELECT count(*) FROM public.model_pricing WHERE model_id = 'gpt-5'").fetchone() == (1,)
+    finally:
+        throwaway.drop(target)

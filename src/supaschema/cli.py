@@ -55,36 +55,149 @@ def validate(schema: Path = SchemaOption) -> None:
     )
 
 
+ShadowOption = typer.Option(None, "--shadow-url", help="A server where temporary shadow databases may be created (default: a local throwaway PostgreSQL).")
+DestructiveOption = typer.Option(False, "--allow-destructive", help="Include statements that delete data (drop table/column, delete seed rows).")
+GeneratedOption = typer.Option(Path("generated"), "--generated", "-o", "--out", help="The migration folder (e.g. supabase/migrations).")
+
+
 @app.command()
 def gen(
     schema: Path = SchemaOption,
-    out: Path = typer.Option(Path("generated"), "--out", "-o", help="Folder for the migration files (e.g. supabase/migrations)."),
+    out: Path = GeneratedOption,
     templates: Optional[Path] = TemplatesOption,
-    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 if the folder does not match schema.yaml."),
+    check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 unless replaying the folder yields exactly schema.yaml."),
+    name: str = typer.Option("schema_changes", "--name", help="Name of the new migration file, when one is written."),
+    rebaseline: bool = typer.Option(False, "--rebaseline", help="Re-render the baseline files and remove later ones. Only for a project never deployed."),
+    allow_destructive: bool = DestructiveOption,
+    shadow_url: Optional[str] = ShadowOption,
 ) -> None:
-    """Render schema.yaml into Supabase migration files."""
-    from .migration_files import compare_folder, write_all
+    """Render schema.yaml into migrations: the baseline files first, then one new migration per change."""
+    from .migration_files import compare_folder, list_migrations, next_version, write_all
     from .render import render_migrations, templates_for
     from .spec_loader import load_spec
 
     spec = load_spec(schema)
-    files = render_migrations(spec, templates_for(schema, templates))
-    if check:
-        state = compare_folder(out, files)
-        for name in state.missing:
-            typer.echo(f"missing: {out / name}")
-        for name in state.stale:
-            typer.echo(f"stale:   {out / name}")
-        for name in state.unexpected:
-            typer.echo(f"not from schema.yaml: {out / name}", err=True)
-        if not state.up_to_date:
-            typer.echo(f"{out} does not match {schema}: run `supaschema gen`", err=True)
-            raise typer.Exit(1)
-        typer.echo(f"{out} matches {schema} ({len(files)} files)")
+    templates_dir = templates_for(schema, templates)
+    baseline = render_migrations(spec, templates_dir)
+    existing = list_migrations(out)
+    if rebaseline:
+        if check:
+            raise UserError(Problem("gen", "--rebaseline and --check exclude each other", "use one"))
+        _rebaseline(out, baseline, [m for m in existing if m.path.name not in baseline])
         return
-    changed = write_all(out, files)
-    for name in files:
-        typer.echo(f"{'wrote    ' if name in changed else 'unchanged'} {out / name}")
+    if not any(m.path.name in baseline for m in existing):
+        if check:
+            for missing in compare_folder(out, baseline).missing:
+                typer.echo(f"missing: {out / missing}")
+            typer.echo(f"{out} has no baseline yet: run `supaschema gen`", err=True)
+            raise typer.Exit(1)
+        for file in write_all(out, baseline):
+            typer.echo(f"wrote {out / file}")
+        return
+    from .migration_files import check_migration_name
+    from .report import to_text
+    from .shadow import shadow
+    from .workflows import pending_evolution, refuse_destructive
+
+    check_migration_name(name)
+    with shadow(shadow_url) as throwaway:
+        planned = pending_evolution(throwaway, spec, templates_dir, out, allow_destructive)
+    if check:
+        if planned.drifts:
+            typer.echo(to_text(planned.drifts, f"{schema}", f"{out}/ replayed ({len(existing)} migrations)"), nl=False)
+            typer.echo(f"{out} does not realise {schema}: run `supaschema gen`", err=True)
+            raise typer.Exit(1)
+        typer.echo(f"{out} realises {schema} ({len(existing)} migrations replayed)")
+        return
+    if not planned.drifts:
+        typer.echo(f"up to date: replaying {out} ({len(existing)} migrations) yields {schema}")
+        return
+    if not allow_destructive:
+        refuse_destructive(planned)
+    filename = f"{next_version(existing)}_{name}.sql"
+    write_all(out, {filename: planned.sql})
+    typer.echo(f"wrote {out / filename} ({len(planned.plan.operations)} operations for {len(planned.drifts)} changes)")
+
+
+def _rebaseline(out: Path, baseline: dict[str, str], later: list) -> None:
+    from .migration_files import write_all
+
+    typer.echo("REBASELINE: rewriting the baseline migrations from schema.yaml.", err=True)
+    typer.echo("  Only safe for a project that has never been deployed: a database that already ran the old", err=True)
+    typer.echo("  files will not run the new ones, and fresh databases would take a different path.", err=True)
+    for file in write_all(out, baseline):
+        typer.echo(f"rewrote {out / file}")
+    for migration in later:
+        migration.path.unlink()
+        typer.echo(f"removed {migration.path} (folded into the baseline)", err=True)
+
+
+def _live_target(db: Optional[str]):
+    from .database import Target
+
+    url = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
+    if not url:
+        raise UserError(Problem("--db", "no database given", "pass --db URL or set DATABASE_URL (or SUPABASE_DB_URL)"))
+    return Target.parse(url, "--db")
+
+
+@app.command()
+def plan(
+    db: Optional[str] = typer.Option(None, "--db", help="Live database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
+    schema: Path = SchemaOption,
+    templates: Optional[Path] = TemplatesOption,
+    write: Optional[str] = typer.Option(None, "--write", help="Save the SQL as a new migration with this name instead of printing it."),
+    generated: Path = GeneratedOption,
+    allow_destructive: bool = DestructiveOption,
+    shadow_url: Optional[str] = ShadowOption,
+) -> None:
+    """Print the SQL that repairs a live database's drift towards schema.yaml (read-only on the database)."""
+    from .migration_files import check_migration_name, list_migrations, next_version, write_all
+    from .render import templates_for
+    from .shadow import shadow
+    from .spec_loader import load_spec
+    from .workflows import repair_plan
+
+    if write is not None:
+        check_migration_name(write)
+    live = _live_target(db)
+    spec = load_spec(schema)
+    templates_dir = templates_for(schema, templates)
+    with shadow(shadow_url) as throwaway:
+        planned = repair_plan(throwaway, spec, templates_dir, live, allow_destructive)
+    if not planned.drifts:
+        typer.echo(f"-- no drift: {live.label} matches {schema}; nothing to do")
+        return
+    if write is None:
+        typer.echo(planned.sql, nl=False)
+        return
+    filename = f"{next_version(list_migrations(generated))}_{write}.sql"
+    write_all(generated, {filename: planned.sql})
+    typer.echo(f"wrote {generated / filename} ({len(planned.plan.operations)} operations)")
+
+
+@app.command("push")
+def push_command(
+    db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
+    generated: Path = GeneratedOption,
+    dry_run: bool = typer.Option(False, "--dry-run", help="List what would be applied; change nothing."),
+) -> None:
+    """Apply the migrations the database has not recorded, in order, each in one transaction with its history row."""
+    from .migration_files import list_migrations
+    from .push import push
+
+    migrations = list_migrations(generated)
+    if not migrations:
+        raise UserError(Problem(str(generated), "no migration files here", "run `supaschema gen` first"))
+    target = _live_target(db)
+    result = push(target, migrations, dry_run=dry_run)
+    if not result.pending:
+        typer.echo(f"nothing to push: {target.label} has all {len(migrations)} migrations")
+        return
+    for migration in result.pending:
+        typer.echo(f"{'would apply' if dry_run else 'applied'} {migration.path.name}")
+    if not dry_run:
+        typer.echo(f"{len(result.applied)} migration(s) applied and recorded in supabase_migrations.schema_migrations")
 
 
 class Format(str, Enum):
@@ -112,7 +225,7 @@ def diff(
     schema: Path = SchemaOption,
     templates: Optional[Path] = TemplatesOption,
     generated: Path = typer.Option(Path("generated"), "--generated", help="Committed migrations, used when no database is given."),
-    shadow_url: Optional[str] = typer.Option(None, "--shadow-url", help="A server where temporary shadow databases may be created (default: a local throwaway PostgreSQL)."),
+    shadow_url: Optional[str] = ShadowOption,
     output: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for tools (docs/diff-json.md)."),
     colour: Colour = typer.Option(Colour.auto, "--color", help="Colour the text report."),
 ) -> None:

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import os
+import re
 import tempfile
 from dataclasses import dataclass
+from datetime import datetime, timezone
 from pathlib import Path
 
 from .errors import Problem, UserError
@@ -60,3 +62,51 @@ def write_all(out_dir: Path, files: dict[str, str]) -> list[str]:
     for name, tmp in staged:
         os.replace(tmp, out_dir / name)
     return changed
+
+
+MIGRATION_FILE = re.compile(r"^(\d{14})_([a-z0-9_]+)\.sql$")
+MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
+
+
+@dataclass(frozen=True, slots=True)
+class MigrationFile:
+    version: str
+    name: str
+    path: Path
+
+    def read(self) -> str:
+        return self.path.read_text("utf-8")
+
+
+def list_migrations(folder: Path) -> list[MigrationFile]:
+    """The .sql files of a migration folder, in version order; any other .sql file is an error."""
+    if not folder.is_dir():
+        return []
+    result, problems = [], []
+    for path in sorted(folder.glob("*.sql")):
+        match = MIGRATION_FILE.match(path.name)
+        if not match:
+            problems.append(Problem(str(path), "not a migration file name",
+                                    "name it <14-digit UTC timestamp>_<lowercase_name>.sql, or move it out of this folder"))
+            continue
+        result.append(MigrationFile(match.group(1), match.group(2), path))
+    versions = [m.version for m in result]
+    for version in sorted({v for v in versions if versions.count(v) > 1}):
+        problems.append(Problem(str(folder), f"two migration files share version {version}", "give each file its own timestamp"))
+    if problems:
+        raise UserError(problems)
+    return result
+
+
+def check_migration_name(name: str) -> str:
+    if not MIGRATION_NAME.match(name):
+        raise UserError(Problem("migration name", f"{name!r} is not a valid migration name",
+                                "use lowercase letters, digits and _ (no spaces or path separators), e.g. add_gpt5_pricing"))
+    return name
+
+
+def next_version(existing: list[MigrationFile], now: datetime | None = None) -> str:
+    """The current UTC time as YYYYMMDDHHMMSS, but always after the newest existing version."""
+    stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d%H%M%S")
+    newest = max((m.version for m in existing), default="")
+    return stamp if stamp > newest else str(int(newest) + 1)

@@ -15,6 +15,10 @@ from typing import Any, ClassVar
 from .sql_text import ident
 
 
+def _table_child_path(obj: Any) -> str:
+    return f"{ident(obj.schema)}.{ident(obj.table)}.{ident(obj.name)}"
+
+
 @dataclass(frozen=True, slots=True)
 class Table:
     KIND: ClassVar[str] = "table"
@@ -45,9 +49,7 @@ class Column:
     collation: str | None
     comment: str | None
 
-    @property
-    def path(self) -> str:
-        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+    path = property(_table_child_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -61,9 +63,7 @@ class Constraint:
     definition: str
     validated: bool
 
-    @property
-    def path(self) -> str:
-        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+    path = property(_table_child_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -75,9 +75,7 @@ class Index:
     name: str
     definition: str
 
-    @property
-    def path(self) -> str:
-        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+    path = property(_table_child_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -93,9 +91,7 @@ class Policy:
     using: str | None
     with_check: str | None
 
-    @property
-    def path(self) -> str:
-        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+    path = property(_table_child_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -114,6 +110,8 @@ class Function:
     parallel: str
     config: tuple[str, ...]  # e.g. ('search_path=""',)
     body: str
+    # The whole CREATE OR REPLACE statement, for the planner; every part of it is compared above.
+    definition: str = field(default="", compare=False)
 
     @property
     def path(self) -> str:
@@ -134,9 +132,7 @@ class Trigger:
     enabled: str  # origin | disabled | replica | always
     definition: str
 
-    @property
-    def path(self) -> str:
-        return f"{ident(self.schema)}.{ident(self.table)}.{ident(self.name)}"
+    path = property(_table_child_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -176,7 +172,7 @@ def key_of(obj: Any) -> tuple:
 
 
 def compared_fields(kind: type) -> list[str]:
-    return [f.name for f in dataclasses.fields(kind) if f.name not in kind.KEY]
+    return [f.name for f in dataclasses.fields(kind) if f.name not in kind.KEY and f.compare]
 
 
 @dataclass(frozen=True, slots=True)

@@ -10,7 +10,8 @@ SELECT n.nspname AS schema,
        p.proleakproof AS leakproof,
        CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END AS parallel,
        ARRAY(SELECT s FROM pg_catalog.unnest(p.proconfig) AS s ORDER BY 1) AS config,
-       coalesce(pg_catalog.pg_get_function_sqlbody(p.oid), p.prosrc) AS body
+       coalesce(pg_catalog.pg_get_function_sqlbody(p.oid), p.prosrc) AS body,
+       pg_catalog.pg_get_functiondef(p.oid) AS definition
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
 JOIN pg_catalog.pg_language l ON l.oid = p.prolang

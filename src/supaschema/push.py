@@ -1,0 +1,136 @@
+"""Apply the migrations a database has not recorded, keeping Supabase's own history.
+
+History lives in supabase_migrations.schema_migrations (version, statements, name),
+the table the Supabase CLI reads, so `supabase migration list` agrees with us.
+Each file runs with its history row in one transaction; an advisory lock keeps
+two pushes from applying the same file.
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from typing import TYPE_CHECKING
+
+from .database import Target, connect
+from .errors import Problem, UserError
+from .migration_files import MigrationFile
+from .sql_statements import split_statements
+
+if TYPE_CHECKING:
+    import psycopg
+
+# Any fixed 64-bit number: every supaschema push to a database takes this lock.
+PUSH_LOCK_KEY = 7_365_281_902_114_557
+LOCK_WAIT_S = 60
+HISTORY_COLUMNS = {"version": "text", "statements": "text[]", "name": "text"}
+
+CREATE_HISTORY = """
+CREATE SCHEMA IF NOT EXISTS supabase_migrations;
+CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (
+    version text NOT NULL PRIMARY KEY,
+    statements text[],
+    name text
+)
+"""
+
+
+@dataclass(frozen=True, slots=True)
+class PushResult:
+    pending: tuple[MigrationFile, ...]
+    applied: tuple[MigrationFile, ...]
+
+
+def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = False) -> PushResult:
+    import psycopg
+
+    where = f"database {target.label}"
+    conn = connect(target, what="database", read_only=dry_run)
+    try:
+        if not dry_run:
+            conn.autocommit = True
+            _lock(conn, where)
+        recorded = _recorded(conn, where, create=not dry_run)
+        pending = _pending(migrations, recorded, where)
+        if dry_run:
+            return PushResult(tuple(pending), ())
+        applied = []
+        for migration in pending:
+            _apply(conn, migration, where)
+            applied.append(migration)
+        return PushResult(tuple(pending), tuple(applied))
+    except psycopg.errors.ReadOnlySqlTransaction:
+        raise UserError(Problem(where, "the database is read-only, so nothing can be pushed",
+                                "push to the primary (not a read replica) with a role that may write")) from None
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise UserError(Problem(where, f"permission denied: {exc.diag.message_primary}",
+                                "push as the database owner (on Supabase: postgres)")) from None
+    finally:
+        conn.close()
+
+
+def _lock(conn: "psycopg.Connection", where: str) -> None:
+    deadline = time.monotonic() + LOCK_WAIT_S
+    while not conn.execute("SELECT pg_catalog.pg_try_advisory_lock(%s)", (PUSH_LOCK_KEY,)).fetchone()[0]:
+        if time.monotonic() > deadline:
+            raise UserError(Problem(where, f"another push has held the migration lock for {LOCK_WAIT_S}s",
+                                    "wait for it to finish, then push again"))
+        time.sleep(0.2)
+    # The lock is released when the connection closes, also after an error.
+
+
+def _recorded(conn: "psycopg.Connection", where: str, create: bool) -> dict[str, tuple[str | None, list[str] | None]]:
+    with conn.transaction():
+        columns = dict(conn.execute(
+            "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
+            "WHERE a.attrelid = pg_catalog.to_regclass('supabase_migrations.schema_migrations') AND a.attnum > 0 AND NOT a.attisdropped"
+        ).fetchall())
+    if not columns:
+        if not create:
+            return {}
+        with conn.transaction():
+            conn.execute(CREATE_HISTORY)
+        return {}
+    wrong = {c: t for c, t in HISTORY_COLUMNS.items() if columns.get(c) != t}
+    if wrong:
+        found = ", ".join(f"{c} {t}" for c, t in columns.items())
+        raise UserError(Problem(f"{where}: supabase_migrations.schema_migrations", f"unexpected columns ({found})",
+                                "expected version text, statements text[], name text: check this is a Supabase migration history table"))
+    with conn.transaction():
+        rows = conn.execute("SELECT version, name, statements FROM supabase_migrations.schema_migrations").fetchall()
+    return {version: (name, statements) for version, name, statements in rows}
+
+
+def _pending(migrations: list[MigrationFile], recorded: dict, where: str) -> list[MigrationFile]:
+    local = {m.version: m for m in migrations}
+    unknown = sorted(set(recorded) - set(local))
+    if unknown:
+        raise UserError(Problem(where, f"the database has applied migrations that generated/ lacks: {', '.join(unknown)}",
+                                "pull them into generated/ (or check you are pushing the right project) before pushing"))
+    problems = []
+    for version, (_, statements) in sorted(recorded.items()):
+        if statements is not None and statements != split_statements(local[version].read()):
+            problems.append(Problem(str(local[version].path), "was edited after it was applied to this database",
+                                    "restore the applied version from git and put the change in a new migration (`supaschema gen`)"))
+    if problems:
+        raise UserError(problems)
+    return [m for m in migrations if m.version not in recorded]
+
+
+def _apply(conn: "psycopg.Connection", migration: MigrationFile, where: str) -> None:
+    import psycopg
+
+    statements = split_statements(migration.read())
+    with conn.transaction():
+        for number, statement in enumerate(statements, 1):
+            try:
+                conn.execute(statement)
+            except psycopg.errors.ReadOnlySqlTransaction:
+                raise
+            except psycopg.Error as exc:
+                first = next((line for line in statement.splitlines() if line.strip() and not line.lstrip().startswith("--")), statement)
+                message = (exc.diag.message_primary or str(exc)).strip()
+                raise UserError(Problem(str(migration.path), f"statement {number} failed: {message}, in `{first.strip()[:120]}`",
+                                        "fix the migration; nothing of this file was applied")) from None
+        conn.execute("INSERT INTO supabase_migrations.schema_migrations (version, statements, name) VALUES (%s, %s, %s)",
+                     (migration.version, statements, migration.name))
