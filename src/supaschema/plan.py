@@ -110,9 +110,10 @@ _MERGEABLE = {
     "grant": lambda op: (op.params["grant"].object_kind, op.params["grant"].object, op.params["grant"].grantee, op.params["grant"].grantable),
     "revoke": lambda op: (op.params["grant"].object_kind, op.params["grant"].object, op.params["grant"].grantee),
     "insert_seed_row": lambda op: (op.params["row"].schema, op.params["row"].table),
+    "update_seed_row": lambda op: op.target,
 }
-_LIST_PARAM = {"grant": "grants", "revoke": "grants", "insert_seed_row": "rows"}
-_ITEM_PARAM = {"grant": "grant", "revoke": "grant", "insert_seed_row": "row"}
+_LIST_PARAM = {"grant": "grants", "revoke": "grants", "insert_seed_row": "rows", "update_seed_row": "changes"}
+_ITEM_PARAM = {"grant": "grant", "revoke": "grant", "insert_seed_row": "row", "update_seed_row": "change"}
 
 
 def _merged(operations: list[Operation]) -> list[Operation]:
@@ -321,14 +322,15 @@ class _Planner:
         return next(s for s in self.scope.seeds if (s.schema, s.table) == (row.schema, row.table))
 
     def _seed_row_missing(self, drift: Drift | None, row: snap.SeedRow) -> None:
-        self.emit("insert_seed_row", Phase.SEED_ROWS, row.path, (), row=row, seed=self._seed_scope(row))
+        table = row.path.rsplit("[", 1)[0]
+        self.emit("insert_seed_row", Phase.SEED_ROWS, f"rows of {table}", (), row=row, seed=self._seed_scope(row))
 
     def _seed_row_extra(self, drift: Drift, row: snap.SeedRow) -> None:
         self.emit("delete_seed_row", Phase.SEED_ROWS, row.path, (DELETES_DATA,), row=row, seed=self._seed_scope(row))
 
     def _seed_row_changed(self, drift: Drift, row: snap.SeedRow) -> None:
         self.emit("update_seed_row", Phase.SEED_ROWS, row.path, (), row=row, seed=self._seed_scope(row),
-                  column=drift.field, value=drift.expected)
+                  change=(drift.field, drift.expected))
 
 
 def hazard_counts(plan: Plan) -> dict[str, int]:
