@@ -91,6 +91,7 @@ def test_plan_converges(case, throwaway, baseline, desired, scope):
             actual = snapshot_of(target, scope)
             plan = make_plan(compare(desired, actual), desired, actual, scope)
             sql = render_plan(plan, ROOT / "templates", "test", allow_destructive=True)
+            assert not [line for line in sql.splitlines() if line.startswith("DROP") and "CASCADE" in line]
             for attempt in ("first", "replay"):
                 apply_sql(conn, sql, f"plan ({attempt})")
                 left = compare(desired, snapshot_of(target, scope))
@@ -117,3 +118,24 @@ def test_destructive_statements_stay_commented_without_permission(throwaway, bas
             assert conn.execute("SELECT count(*) FROM public.model_pricing WHERE model_id = 'gpt-5'").fetchone() == (1,)
     finally:
         throwaway.drop(target)
+
+
+GOLDEN_PLANS = Path(__file__).parent / "golden_plans"
+
+
+@pytest.mark.parametrize("name", sorted(p.stem for p in GOLDEN_PLANS.glob("*.drift.sql")))
+def test_plan_golden(name, throwaway, baseline, desired, scope, update_golden):
+    """tests/golden_plans/<name>.drift.sql is applied to the baseline; the plan must equal <name>.plan.sql."""
+    name = name.removesuffix(".drift")
+    target = throwaway.copy(baseline, prefix="golden_plan")
+    try:
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            conn.execute((GOLDEN_PLANS / f"{name}.drift.sql").read_text())
+        actual = snapshot_of(target, scope)
+        sql = render_plan(make_plan(compare(desired, actual), desired, actual, scope), ROOT / "templates", "Golden plan.")
+    finally:
+        throwaway.drop(target)
+    golden = GOLDEN_PLANS / f"{name}.plan.sql"
+    if update_golden:
+        golden.write_text(sql)
+    assert sql == golden.read_text(), "run `pytest --update-golden` and review the diff if the change is intended"

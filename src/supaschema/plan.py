@@ -109,11 +109,11 @@ def make_plan(drifts: list[Drift], desired: snap.Snapshot, actual: snap.Snapshot
 _MERGEABLE = {
     "grant": lambda op: (op.params["grant"].object_kind, op.params["grant"].object, op.params["grant"].grantee, op.params["grant"].grantable),
     "revoke": lambda op: (op.params["grant"].object_kind, op.params["grant"].object, op.params["grant"].grantee),
-    "insert_seed_row": lambda op: (op.params["row"].schema, op.params["row"].table),
+    "insert_seed_rows": lambda op: (op.params["row"].schema, op.params["row"].table),
     "update_seed_row": lambda op: op.target,
 }
-_LIST_PARAM = {"grant": "grants", "revoke": "grants", "insert_seed_row": "rows", "update_seed_row": "changes"}
-_ITEM_PARAM = {"grant": "grant", "revoke": "grant", "insert_seed_row": "row", "update_seed_row": "change"}
+_LIST_PARAM = {"grant": "grants", "revoke": "grants", "insert_seed_rows": "rows", "update_seed_row": "changes"}
+_ITEM_PARAM = {"grant": "grant", "revoke": "grant", "insert_seed_rows": "row", "update_seed_row": "change"}
 
 
 def _merged(operations: list[Operation]) -> list[Operation]:
@@ -323,7 +323,7 @@ class _Planner:
 
     def _seed_row_missing(self, drift: Drift | None, row: snap.SeedRow) -> None:
         table = row.path.rsplit("[", 1)[0]
-        self.emit("insert_seed_row", Phase.SEED_ROWS, f"rows of {table}", (), row=row, seed=self._seed_scope(row))
+        self.emit("insert_seed_rows", Phase.SEED_ROWS, table, (), row=row, seed=self._seed_scope(row))
 
     def _seed_row_extra(self, drift: Drift, row: snap.SeedRow) -> None:
         self.emit("delete_seed_row", Phase.SEED_ROWS, row.path, (DELETES_DATA,), row=row, seed=self._seed_scope(row))
@@ -333,9 +333,10 @@ class _Planner:
                   change=(drift.field, drift.expected))
 
 
+HAZARD_ORDER = (DELETES_DATA, REWRITES_TABLE, LOCKS_TABLE, CHANGES_ACCESS)
+
+
 def hazard_counts(plan: Plan) -> dict[str, int]:
-    counts: dict[str, int] = {}
-    for op in plan.operations:
-        for hazard in op.hazards:
-            counts[hazard] = counts.get(hazard, 0) + 1
-    return counts
+    """Operations per hazard, the gravest first; hazards no operation has are left out."""
+    counts = {h: sum(h in op.hazards for op in plan.operations) for h in HAZARD_ORDER}
+    return {h: n for h, n in counts.items() if n}

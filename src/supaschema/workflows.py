@@ -49,7 +49,7 @@ def repair_plan(throwaway: Throwaway, spec: Spec, templates: Path, live: Target,
     scope = scope_for(spec)
     actual = snapshot_of(live, scope, "database")
     desired = desired_snapshot(throwaway, spec, templates, scope)
-    return _planned(desired, actual, spec, templates, f"Repairs the drift of {live.label} towards schema.yaml.", allow_destructive)
+    return _planned(desired, actual, spec, templates, "Repairs the drift of a live database towards schema.yaml.", allow_destructive)
 
 
 def refuse_destructive(planned: Planned) -> None:
