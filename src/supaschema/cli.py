@@ -222,7 +222,7 @@ def diff(
     db: Optional[str] = typer.Option(None, "--db", help="Live database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
     from_url: Optional[str] = typer.Option(None, "--from", help="Compare two databases: the expected one..."),
     to_url: Optional[str] = typer.Option(None, "--to", help="...and the actual one (no schema.yaml rendering involved)."),
-    schema: Path = SchemaOption,
+    schema_option: Optional[Path] = typer.Option(None, "--schema", "-s", help="The declaration to read (default: schema.yaml; with --from/--to, only when given, for its seeded tables)."),
     templates: Optional[Path] = TemplatesOption,
     generated: Path = typer.Option(Path("generated"), "--generated", help="Committed migrations, used when no database is given."),
     shadow_url: Optional[str] = ShadowOption,
@@ -232,34 +232,45 @@ def diff(
     """Report every drift between schema.yaml and a live database. Exit 0 none, 1 drift, 2 error."""
     from .compare import compare
     from .database import Target
-    from .render import templates_for
     from .report import to_json, to_text
-    from .shadow import shadow
-    from .spec_loader import load_spec
-    from .states import committed_snapshot, desired_snapshot, scope_for, snapshot_of
+    from .states import in_parallel, scope_for, snapshot_of
 
+    schema_given = schema_option is not None
+    schema = schema_option or Path("schema.yaml")
     if (from_url is None) != (to_url is None):
         raise UserError(Problem("diff", "--from and --to go together", "give both, or use --db"))
     if from_url and db:
         raise UserError(Problem("diff", "--db cannot be combined with --from/--to", "use one form"))
     if from_url and to_url:
+        from .spec_loader import load_spec
+
         expected_target, actual_target = Target.parse(from_url, "--from"), Target.parse(to_url, "--to")
-        spec = load_spec(schema) if schema.is_file() else None
-        scope = scope_for(spec)
-        expected = snapshot_of(expected_target, scope, "--from database")
-        actual = snapshot_of(actual_target, scope, "--to database")
+        # No schema.yaml unless asked for: with --schema, its seeded tables are compared too.
+        scope = scope_for(load_spec(schema) if schema_given else None)
+        expected, actual = in_parallel(lambda: snapshot_of(expected_target, scope, "--from database"),
+                                       lambda: snapshot_of(actual_target, scope, "--to database"))
         labels = (expected_target.label, actual_target.label)
     else:
+        from .render import templates_for
+        from .shadow import shadow
+        from .spec_loader import load_spec
+        from .states import committed_snapshot, desired_snapshot
+
         db = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
         live = Target.parse(db, "--db") if db else None
         spec = load_spec(schema)
         scope = scope_for(spec)
         templates_dir = templates_for(schema, templates)
-        actual = snapshot_of(live, scope, "database") if live else None  # fail fast on a bad URL
         with shadow(shadow_url) as throwaway:
-            expected = desired_snapshot(throwaway, spec, templates_dir, scope)
-            if actual is None:
-                actual = committed_snapshot(throwaway, generated, scope)
+            def desired_job():
+                return desired_snapshot(throwaway, spec, templates_dir, scope)
+
+            def actual_job():
+                if live:
+                    return snapshot_of(live, scope, "database")
+                return committed_snapshot(throwaway, generated, scope)
+
+            actual, expected = in_parallel(actual_job, desired_job)  # the live read fails fastest: report it first
         labels = (f"{schema} (rendered, applied to a shadow database)",
                   live.label if live else f"{generated}/ (embedded default: committed migrations on a throwaway database)")
     drifts = compare(expected, actual)

@@ -17,7 +17,7 @@ SECURITY, SCHEMA, DATA, COSMETIC = "security", "schema", "data", "cosmetic"
 SEVERITY_ORDER = {SECURITY: 0, SCHEMA: 1, DATA: 2, COSMETIC: 3}
 
 # Kinds whose every drift is a security question.
-SECURITY_KINDS = {snap.Policy, snap.Grant}
+SECURITY_KINDS = {snap.Policy, snap.Grant, snap.GrantItem}
 # Fields that are a security question on otherwise structural kinds.
 SECURITY_FIELDS = {
     snap.Table: {"rls_enabled", "rls_force"},
@@ -68,15 +68,16 @@ def severity_of(kind: type, field: str | None) -> str:
 
 def keyed_differences(expected: dict[tuple, Any], actual: dict[tuple, Any]) -> tuple[list, list, list]:
     """migra's core: keys only expected, keys only actual, keys in both."""
+    # Unsorted: compare() sorts the drift items once at the end.
     missing = [k for k in expected if k not in actual]
     extra = [k for k in actual if k not in expected]
     common = [k for k in expected if k in actual]
-    return sorted(missing), sorted(extra), sorted(common)
+    return missing, extra, common
 
 
 def _summary(obj: Any) -> Any:
     """What a missing or extra object shows as its value."""
-    if isinstance(obj, snap.Grant):
+    if isinstance(obj, snap.GrantItem):
         return "granted with grant option" if obj.grantable else "granted"
     if isinstance(obj, (snap.Constraint, snap.Index, snap.Trigger)):
         return obj.definition
@@ -88,24 +89,46 @@ def _summary(obj: Any) -> Any:
 
 
 def _field_label(obj: Any) -> str | None:
-    return f"{obj.privilege} to {obj.grantee}" if isinstance(obj, snap.Grant) else None
+    return obj.label if isinstance(obj, snap.GrantItem) else None
+
+
+def _grant_items(grants: list[snap.Grant]) -> dict[tuple, snap.GrantItem]:
+    return {(*snap.key_of(grant), privilege): item for grant in grants for privilege, item in grant.items().items()}
 
 
 def compare_kind(kind: type, expected: dict[tuple, Any], actual: dict[tuple, Any]) -> list[Drift]:
+    if kind is snap.Grant:
+        # Stored one row per grantee, reported one item per privilege; only unequal rows are opened up.
+        differ = [k for k in expected.keys() | actual.keys() if expected.get(k) != actual.get(k)]
+        want = _grant_items([expected[k] for k in differ if k in expected])
+        have = _grant_items([actual[k] for k in differ if k in actual])
+        return _compare_objects(snap.GrantItem, want, have)
+    return _compare_objects(kind, expected, actual)
+
+
+def _compare_objects(kind: type, expected: dict[tuple, Any], actual: dict[tuple, Any]) -> list[Drift]:
     drifts = []
+    kind_name = snap.Grant.KIND if kind is snap.GrantItem else kind.KIND
     missing, extra, common = keyed_differences(expected, actual)
     for key in missing:
         obj = expected[key]
-        drifts.append(Drift(kind.KIND, obj.path, "missing", _field_label(obj), _summary(obj), None, severity_of(kind, None)))
+        drifts.append(Drift(kind_name, _path(obj), "missing", _field_label(obj), _summary(obj), None, severity_of(kind, None)))
     for key in extra:
         obj = actual[key]
-        drifts.append(Drift(kind.KIND, obj.path, "extra", _field_label(obj), None, _summary(obj), severity_of(kind, None)))
+        drifts.append(Drift(kind_name, _path(obj), "extra", _field_label(obj), None, _summary(obj), severity_of(kind, None)))
     for key in common:
         want, have = expected[key], actual[key]
         if want == have:
             continue
-        drifts.extend(changed_fields(kind, want, have))
+        if kind is snap.GrantItem:
+            drifts.append(Drift(kind_name, want.object, "changed", f"{want.label}: grantable", want.grantable, have.grantable, SECURITY))
+        else:
+            drifts.extend(changed_fields(kind, want, have))
     return drifts
+
+
+def _path(obj: Any) -> str:
+    return obj.object if isinstance(obj, snap.GrantItem) else obj.path
 
 
 def changed_fields(kind: type, want: Any, have: Any) -> list[Drift]:
@@ -115,8 +138,7 @@ def changed_fields(kind: type, want: Any, have: Any) -> list[Drift]:
     for name in snap.compared_fields(kind):
         a, b = getattr(want, name), getattr(have, name)
         if normalised(kind, name, a) != normalised(kind, name, b):
-            label = name if kind is not snap.Grant else f"{_field_label(want)}: {name}"
-            result.append(Drift(kind.KIND, want.path, "changed", label, a, b, severity_of(kind, name)))
+            result.append(Drift(kind.KIND, want.path, "changed", name, a, b, severity_of(kind, name)))
     if kind is snap.Trigger and len(result) > 1:
         # The definition restates timing, events and function; keep it only when it says more.
         result = [d for d in result if d.field != "definition"]
@@ -150,15 +172,18 @@ def compare(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
 
     def relevant(obj: Any) -> bool:
         if isinstance(obj, snap.Grant):
-            if PRIVILEGE_SINCE.get(obj.privilege, 0) > oldest:
-                return False
             return obj.object not in gone_paths and obj.object not in gone_functions
         parent = _parent_table(obj)
         return parent is None or parent not in gone or isinstance(obj, snap.Table)
 
     drifts: list[Drift] = []
     for kind in snap.KINDS:
-        want = {k: o for k, o in expected.of(kind).items() if relevant(o)}
-        have = {k: o for k, o in actual.of(kind).items() if relevant(o)}
+        want, have = expected.of(kind), actual.of(kind)
+        if gone or gone_functions:
+            want = {k: o for k, o in want.items() if relevant(o)}
+            have = {k: o for k, o in have.items() if relevant(o)}
         drifts.extend(compare_kind(kind, want, have))
+    newer_only = {p for p, since in PRIVILEGE_SINCE.items() if since > oldest}
+    if newer_only:
+        drifts = [d for d in drifts if not (d.kind == "grant" and (d.field or "").split(" ")[0] in newer_only)]
     return sorted(drifts, key=lambda d: (SEVERITY_ORDER[d.severity], d.object, d.kind, d.change, d.field or ""))

@@ -82,8 +82,11 @@ class _Index:
         self.by_path: dict[tuple[str, str, str | None], Any] = {}
         for kind in snap.KINDS:
             for obj in snapshot.of(kind).values():
-                label = f"{obj.privilege} to {obj.grantee}" if isinstance(obj, snap.Grant) else None
-                self.by_path[(kind.KIND, obj.path, label)] = obj
+                if isinstance(obj, snap.Grant):
+                    for item in obj.items().values():
+                        self.by_path[(kind.KIND, obj.path, item.label)] = item
+                else:
+                    self.by_path[(kind.KIND, obj.path, None)] = obj
 
     def get(self, drift: Drift) -> Any:
         label = drift.field.split(":")[0] if drift.kind == "grant" and drift.field else None
@@ -92,8 +95,8 @@ class _Index:
     def children(self, kind: type, schema: str, table: str) -> list[Any]:
         return [o for o in self.snapshot.of(kind).values() if (o.schema, o.table) == (schema, table)]
 
-    def grants_on(self, path: str) -> list[snap.Grant]:
-        return [g for g in self.snapshot.of(snap.Grant).values() if g.object == path]
+    def grants_on(self, path: str) -> list[snap.GrantItem]:
+        return [item for g in self.snapshot.of(snap.Grant).values() if g.object == path for item in g.items().values()]
 
 
 def make_plan(drifts: list[Drift], desired: snap.Snapshot, actual: snap.Snapshot, scope: Scope) -> Plan:
@@ -306,13 +309,13 @@ class _Planner:
 
     # --- grants and seed rows ------------------------------------------------------------
 
-    def _grant_missing(self, drift: Drift | None, grant: snap.Grant) -> None:
+    def _grant_missing(self, drift: Drift | None, grant: snap.GrantItem) -> None:
         self.emit("grant", Phase.GRANTS, f"{grant.object} to {grant.grantee}", (CHANGES_ACCESS,), grant=grant)
 
-    def _grant_extra(self, drift: Drift, grant: snap.Grant) -> None:
+    def _grant_extra(self, drift: Drift, grant: snap.GrantItem) -> None:
         self.emit("revoke", Phase.GRANTS, f"{grant.object} from {grant.grantee}", (CHANGES_ACCESS,), grant=grant)
 
-    def _grant_changed(self, drift: Drift, grant: snap.Grant) -> None:
+    def _grant_changed(self, drift: Drift, grant: snap.GrantItem) -> None:
         if grant.grantable:
             self._grant_missing(drift, grant)
         else:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import contextlib
 import itertools
 import os
+import threading
 from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
@@ -36,12 +37,17 @@ class Throwaway:
         # Unique per process, so concurrent runs against one --shadow-url never collide.
         self._tag = f"{os.getpid()}"
         self._stub: str | None = None
+        self._stub_lock = threading.Lock()  # desired and committed states may be built side by side
         self.created: list[str] = []
 
     def _admin(self):
         return connect(self.admin, what="shadow server", read_only=False)
 
     def _ensure_stub(self) -> str:
+        with self._stub_lock:
+            return self._make_stub()
+
+    def _make_stub(self) -> str:
         if self._stub is None:
             name = f"{STUB_TEMPLATE_PREFIX}_{self._tag}"
             with self._admin() as conn:

@@ -9,6 +9,7 @@ and which of its fields are compared; equality is generated, never hand-written.
 from __future__ import annotations
 
 import dataclasses
+import operator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
@@ -136,18 +137,38 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
-class Grant:
-    KIND: ClassVar[str] = "grant"
-    KEY: ClassVar[tuple[str, ...]] = ("object_kind", "object", "grantee", "privilege")
-    object_kind: str  # table | function
-    object: str  # path of the table or function
+class GrantItem:
+    """One privilege of one grantee on one object: the unit drift items and plans speak of."""
+
+    object_kind: str
+    object: str
     grantee: str
     privilege: str
     grantable: bool
 
     @property
+    def label(self) -> str:
+        return f"{self.privilege} to {self.grantee}"
+
+
+@dataclass(frozen=True, slots=True)
+class Grant:
+    """All privileges of one grantee on one table or function (one row, not one per privilege)."""
+
+    KIND: ClassVar[str] = "grant"
+    KEY: ClassVar[tuple[str, ...]] = ("object_kind", "object", "grantee")
+    object_kind: str  # table | function
+    object: str  # path of the table or function
+    grantee: str
+    privileges: tuple[str, ...]  # sorted
+    grantable: tuple[str, ...]  # the privileges held WITH GRANT OPTION
+
+    @property
     def path(self) -> str:
         return self.object
+
+    def items(self) -> dict[str, GrantItem]:
+        return {p: GrantItem(self.object_kind, self.object, self.grantee, p, p in self.grantable) for p in self.privileges}
 
 
 @dataclass(frozen=True, slots=True)
@@ -167,8 +188,15 @@ class SeedRow:
 KINDS: tuple[type, ...] = (Table, Column, Constraint, Index, Policy, Function, Trigger, Grant, SeedRow)
 
 
+_KEY_GETTERS: dict[type, Any] = {}
+
+
 def key_of(obj: Any) -> tuple:
-    return tuple(getattr(obj, name) for name in obj.KEY)
+    kind = type(obj)
+    getter = _KEY_GETTERS.get(kind)
+    if getter is None:
+        getter = _KEY_GETTERS[kind] = operator.attrgetter(*kind.KEY)
+    return getter(obj)
 
 
 def compared_fields(kind: type) -> list[str]:

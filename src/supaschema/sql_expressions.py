@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from enum import Enum
+from functools import lru_cache
 
 
 class ValueKind(Enum):
@@ -25,6 +26,9 @@ class ParsedExpression:
     columns: frozenset[str] = frozenset()  # unqualified column names it reads
 
 
+# Real schemas repeat the same few expressions ((select auth.uid()) = user_id, amount >= 0)
+# across hundreds of tables: parse each text once.
+@lru_cache(maxsize=4096)
 def parse_expression(text: str) -> ParsedExpression:
     import sqlglot
     from sqlglot import exp
@@ -54,6 +58,7 @@ def parse_expression(text: str) -> ParsedExpression:
     return ParsedExpression(None, columns)
 
 
+@lru_cache(maxsize=1024)
 def type_error(text: str) -> str | None:
     import sqlglot
     from sqlglot import exp
@@ -65,6 +70,7 @@ def type_error(text: str) -> str | None:
     return None
 
 
+@lru_cache(maxsize=1024)
 def value_kind(type_text: str) -> ValueKind:
     from sqlglot import exp
 

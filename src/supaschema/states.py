@@ -71,3 +71,15 @@ def _applied_snapshot(throwaway: Throwaway, migrations: list[tuple[str, str]], s
         return snapshot_of(target, scope, what="shadow database")
     finally:
         throwaway.drop(target)
+
+
+def in_parallel(*jobs):
+    """Run snapshot jobs side by side: each waits mostly on its own server, so threads overlap well.
+
+    Results come back in order; the first job's error wins, as if they had run one after the other.
+    """
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=len(jobs)) as pool:
+        futures = [pool.submit(job) for job in jobs]
+        return [future.result() for future in futures]

@@ -25,9 +25,13 @@ FLOAT_TAG = "tag:yaml.org,2002:float"
 STR_TAG = "tag:yaml.org,2002:str"
 
 
+# libyaml's composer is ~20x faster and keeps the same marks; PyYAML without it still works.
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+
+
 def compose(text: str, filename: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=yaml.SafeLoader)
+        return yaml.compose(text, Loader=_LOADER)
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed '['),
         # which is where the user has to look; the problem mark is where YAML gave up.
