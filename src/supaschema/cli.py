@@ -275,7 +275,7 @@ def diff(
                   live.label if live else f"{generated}/ (embedded default: committed migrations on a throwaway database)")
     drifts = compare(expected, actual)
     if output is Format.json:
-        typer.echo(to_json(drifts, *labels), nl=False)
+        typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries), nl=False)
     else:
         use_colour = _use_colour(colour)
         # click strips escape codes off a non-terminal unless told otherwise.

@@ -69,16 +69,14 @@ class Plan:
     operations: tuple[Operation, ...]
     drifts: tuple[Drift, ...]
 
-    @property
-    def empty(self) -> bool:
-        return not self.operations
-
 
 class _Index:
     """Objects of a snapshot by (kind, path), as drift items name them."""
 
     def __init__(self, snapshot: snap.Snapshot):
         self.snapshot = snapshot
+        self._children: dict[type, dict[tuple[str, str], list[Any]]] = {}
+        self._grants: dict[str, list[snap.GrantItem]] | None = None
         self.by_path: dict[tuple[str, str, str | None], Any] = {}
         for kind in snap.KINDS:
             for obj in snapshot.of(kind).values():
@@ -93,10 +91,19 @@ class _Index:
         return self.by_path[(drift.kind, drift.object, label)]
 
     def children(self, kind: type, schema: str, table: str) -> list[Any]:
-        return [o for o in self.snapshot.of(kind).values() if (o.schema, o.table) == (schema, table)]
+        if kind not in self._children:
+            grouped: dict[tuple[str, str], list[Any]] = {}
+            for obj in self.snapshot.of(kind).values():
+                grouped.setdefault((obj.schema, obj.table), []).append(obj)
+            self._children[kind] = grouped
+        return self._children[kind].get((schema, table), [])
 
     def grants_on(self, path: str) -> list[snap.GrantItem]:
-        return [item for g in self.snapshot.of(snap.Grant).values() if g.object == path for item in g.items().values()]
+        if self._grants is None:
+            self._grants = {}
+            for grant in self.snapshot.of(snap.Grant).values():
+                self._grants.setdefault(grant.object, []).extend(grant.items().values())
+        return self._grants.get(path, [])
 
 
 def make_plan(drifts: list[Drift], desired: snap.Snapshot, actual: snap.Snapshot, scope: Scope) -> Plan:
@@ -141,11 +148,13 @@ class _Planner:
         self.want, self.have, self.scope = want, have, scope
         self.operations: list[Operation] = []
         self.sequence: dict[int, int] = {}
+        self.emitted: set[tuple[str, str]] = set()  # (action, target): several drifts of one object, one statement
 
     def emit(self, action: str, phase: Phase, target: str, hazards: tuple[str, ...] = (), **params: Any) -> None:
         op = Operation(action, phase, target, params, hazards)
         self.sequence[id(op)] = len(self.operations)
         self.operations.append(op)
+        self.emitted.add((action, target))
 
     def add(self, drift: Drift) -> None:
         handler = getattr(self, f"_{drift.kind}_{drift.change}")
@@ -209,7 +218,7 @@ class _Planner:
     def _column_changed(self, drift: Drift, column: snap.Column) -> None:
         actual = self.have.get(drift)
         if drift.field in ("type", "collation"):
-            if not any(o.action == "alter_column_type" and o.target == column.path for o in self.operations):
+            if ("alter_column_type", column.path) not in self.emitted:
                 self.emit("alter_column_type", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
                 self._rebuild_policies(column.schema, column.table)
         elif drift.field == "not_null":
@@ -242,7 +251,7 @@ class _Planner:
         actual = self.have.get(drift)
         if drift.field == "validated" and constraint.validated and constraint.definition == actual.definition:
             self.emit("validate_constraint", Phase.CONSTRAINTS, constraint.path, (LOCKS_TABLE,), constraint=constraint)
-        elif not any(o.action == "add_constraint" and o.target == constraint.path for o in self.operations):
+        elif ("add_constraint", constraint.path) not in self.emitted:
             self._constraint_missing(drift, constraint)  # add_constraint drops the old one first
 
     def _index_missing(self, drift: Drift | None, index: snap.Index) -> None:
@@ -260,10 +269,10 @@ class _Planner:
     def _rebuild_policies(self, schema: str, table: str) -> None:
         """PostgreSQL will not change a column's type while a policy reads it: drop them first, recreate after."""
         for policy in self.have.children(snap.Policy, schema, table):
-            if not any(o.action == "drop_policy" and o.target == policy.path for o in self.operations):
+            if ("drop_policy", policy.path) not in self.emitted:
                 self.emit("drop_policy", Phase.DROP_POLICIES, policy.path, (CHANGES_ACCESS,), policy=policy)
         for policy in self.want.children(snap.Policy, schema, table):
-            if not any(o.action == "create_policy" and o.target == policy.path for o in self.operations):
+            if ("create_policy", policy.path) not in self.emitted:
                 self._policy_missing(None, policy)
 
     def _policy_missing(self, drift: Drift | None, policy: snap.Policy) -> None:
@@ -273,7 +282,7 @@ class _Planner:
         self.emit("drop_policy", Phase.DROP_POLICIES, policy.path, (CHANGES_ACCESS,), policy=policy)
 
     def _policy_changed(self, drift: Drift, policy: snap.Policy) -> None:
-        if not any(o.action == "create_policy" and o.target == policy.path for o in self.operations):
+        if ("create_policy", policy.path) not in self.emitted:
             self._policy_missing(drift, policy)  # create_policy replaces the old one
 
     def _function_missing(self, drift: Drift | None, function: snap.Function) -> None:
@@ -285,7 +294,7 @@ class _Planner:
         self.emit("drop_function", Phase.DROP_FUNCTIONS, function.path, (), function=function)
 
     def _function_changed(self, drift: Drift, function: snap.Function) -> None:
-        if any(o.action == "create_function" and o.target == function.path for o in self.operations):
+        if ("create_function", function.path) in self.emitted:
             return
         actual = self.have.get(drift)
         security = ("security_definer", "config", "leakproof")
@@ -300,7 +309,7 @@ class _Planner:
         self.emit("drop_trigger", Phase.DROP_TRIGGERS, trigger.path, (LOCKS_TABLE,), trigger=trigger)
 
     def _trigger_changed(self, drift: Drift, trigger: snap.Trigger) -> None:
-        if any(o.action == "create_trigger" and o.target == trigger.path for o in self.operations):
+        if ("create_trigger", trigger.path) in self.emitted:
             return
         if drift.field == "enabled":
             self.emit("set_trigger_enabled", Phase.TRIGGERS, trigger.path, (), trigger=trigger)

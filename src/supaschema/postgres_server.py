@@ -33,6 +33,8 @@ FAST_SETTINGS = {
     "full_page_writes": "off",
     "listen_addresses": "127.0.0.1",
     "max_connections": "50",
+    # One migration creating thousands of tables takes a lock per relation in one transaction.
+    "max_locks_per_transaction": "2048",
 }
 
 
@@ -162,6 +164,20 @@ def pristine_cluster(binaries: Binaries) -> Path:
     return target
 
 
+def scratch_dir() -> str | None:
+    """Where a throwaway cluster lives: RAM (/dev/shm) when there is room, since creating
+    thousands of relation files is 4-5x faster there; else the system's temp dir."""
+    explicit = os.environ.get("SUPASCHEMA_SHADOW_DIR")
+    if explicit:
+        return explicit
+    try:
+        stats = os.statvfs("/dev/shm")
+    except OSError:
+        return None
+    room = stats.f_bavail * stats.f_frsize
+    return "/dev/shm" if room > 2 * 1024**3 and os.access("/dev/shm", os.W_OK) else None
+
+
 def free_port() -> int:
     with socket.socket(socket.AF_INET, socket.SOCK_STREAM) as sock:
         sock.bind(("127.0.0.1", 0))
@@ -186,7 +202,7 @@ class LocalPostgres:
 
     def start(self) -> "LocalPostgres":
         pristine = pristine_cluster(self.binaries)
-        self.workdir = Path(tempfile.mkdtemp(prefix="supaschema-pg-"))
+        self.workdir = Path(tempfile.mkdtemp(prefix="supaschema-pg-", dir=scratch_dir()))
         shutil.copytree(pristine, self.data, symlinks=True)
         os.chmod(self.data, 0o700)
         last_error: UserError | None = None

@@ -24,12 +24,13 @@ def summary(drifts: list[Drift]) -> dict[str, int]:
     return {"total": len(drifts), **{s: counts.get(s, 0) for s in SEVERITY_ORDER}}
 
 
-def to_json(drifts: list[Drift], desired: str, actual: str) -> str:
+def to_json(drifts: list[Drift], desired: str, actual: str, catalog_queries: int = 0) -> str:
     document = {
         "version": JSON_VERSION,
         "desired": desired,
         "actual": actual,
         "summary": summary(drifts),
+        "stats": {"catalog_queries": catalog_queries},
         "drift": [d.to_dict() for d in drifts],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=_jsonable) + "\n"

@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import spec as s
+from . import spec_cache
 from .errors import Problem, UserError
 from .sql_expressions import ValueKind, parse_expression, type_error, value_kind
 from .yaml_source import Source, closest, compose
@@ -53,7 +54,12 @@ def load_spec(path: Path) -> s.Spec:
         raise UserError(Problem(str(path), "file not found", "run from the project folder or pass --schema PATH")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(Problem(str(path), f"cannot read: {exc}", "check the file's permissions and encoding (UTF-8)")) from None
-    return parse_spec(text, str(path))
+    cached = spec_cache.load(text)
+    if cached is not None:
+        return cached
+    spec = parse_spec(text, str(path))
+    spec_cache.store(text, spec)
+    return spec
 
 
 def parse_spec(text: str, filename: str = "schema.yaml") -> s.Spec:
