@@ -51,3 +51,21 @@ def test_diff_with_shadow_url_cleans_up_after_itself(server, throwaway):
         after = {d for (d,) in conn.execute("SELECT datname FROM pg_database")}
     assert after == before  # its shadow databases were created there and dropped again
     throwaway.drop(live)
+
+
+def test_caches_are_keyed_by_content(tmp_path):
+    """A second diff of the same schema needs no shadow server; any change to schema.yaml rebuilds."""
+    import shutil
+
+    shutil.copy(ROOT / "schema.yaml", tmp_path / "schema.yaml")
+    shutil.copytree(ROOT / "generated", tmp_path / "generated")
+    cache = {"SUPASCHEMA_CACHE_DIR": str(tmp_path / "cache")}
+    no_server = {**cache, "SUPASCHEMA_SHADOW_DIR": str(tmp_path / "missing" / "scratch")}
+    assert run_cli("diff", cwd=tmp_path, env=cache).code == 0
+    assert run_cli("diff", cwd=tmp_path, env=no_server).code == 0  # served from the cache
+    text = (tmp_path / "schema.yaml").read_text().replace("[openai, gpt-4, 0.03, 0.06]", "[openai, gpt-4, 0.03, 0.07]")
+    (tmp_path / "schema.yaml").write_text(text)
+    result = run_cli("diff", cwd=tmp_path, env=no_server)
+    assert result.code == 2 and "cannot create a scratch folder" in result.err  # had to build again
+    assert run_cli("diff", cwd=tmp_path, env=cache).code == 1  # and then finds the changed price
+    assert run_cli("validate", cwd=tmp_path, env={**cache, "SUPASCHEMA_NO_CACHE": "1"}).code == 0

@@ -42,12 +42,13 @@ FAST_SETTINGS = {
 class Binaries:
     bindir: Path
     major: int
+    version: str = ""  # what `postgres --version` says, e.g. "postgres (PostgreSQL) 15.18 (Debian ...)"
 
     def tool(self, name: str) -> str:
         return str(self.bindir / name)
 
 
-def _major_of(bindir: Path) -> int | None:
+def _version_of(bindir: Path) -> tuple[int, str] | None:
     try:
         out = subprocess.run(
             [str(bindir / "postgres"), "--version"], capture_output=True, text=True, timeout=10
@@ -58,7 +59,7 @@ def _major_of(bindir: Path) -> int | None:
     for word in out.split():
         head = word.split(".")[0]
         if head.isdigit():
-            return int(head)
+            return int(head), out.strip()
     return None
 
 
@@ -97,9 +98,9 @@ def find_all_binaries() -> list[Binaries]:
     result = []
     for bindir in candidate_bindirs():
         if (bindir / "initdb").is_file() and (bindir / "pg_ctl").is_file():
-            major = _major_of(bindir)
-            if major and all(b.major != major for b in result):
-                result.append(Binaries(bindir, major))
+            found = _version_of(bindir)
+            if found and all(b.major != found[0] for b in result):
+                result.append(Binaries(bindir, *found))
     return result
 
 
@@ -202,7 +203,11 @@ class LocalPostgres:
 
     def start(self) -> "LocalPostgres":
         pristine = pristine_cluster(self.binaries)
-        self.workdir = Path(tempfile.mkdtemp(prefix="supaschema-pg-", dir=scratch_dir()))
+        try:
+            self.workdir = Path(tempfile.mkdtemp(prefix="supaschema-pg-", dir=scratch_dir()))
+        except OSError as exc:
+            raise UserError(Problem("postgres", f"cannot create a scratch folder for the shadow database: {exc.strerror}",
+                                    "set SUPASCHEMA_SHADOW_DIR (or TMPDIR) to a writable folder")) from None
         shutil.copytree(pristine, self.data, symlinks=True)
         os.chmod(self.data, 0o700)
         last_error: UserError | None = None

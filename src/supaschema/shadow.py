@@ -30,9 +30,10 @@ def supabase_stub_sql() -> str:
 class Throwaway:
     """Creates databases that look like a fresh Supabase project, optionally with migrations applied."""
 
-    def __init__(self, admin: Target, url_for: Callable[[str], str]):
+    def __init__(self, admin: Target, url_for: Callable[[str], str], version: str = ""):
         self.admin = admin
         self.url_for = url_for
+        self._version = version
         self._counter = itertools.count(1)
         # Unique per process, so concurrent runs against one --shadow-url never collide.
         self._tag = f"{os.getpid()}"
@@ -42,6 +43,13 @@ class Throwaway:
 
     def _admin(self):
         return connect(self.admin, what="shadow server", read_only=False)
+
+    def server_version(self) -> str:
+        """Names the server that normalises the desired state, for caching it."""
+        if not self._version:
+            with self._admin() as conn:
+                self._version = conn.execute("SELECT pg_catalog.version()").fetchone()[0]
+        return self._version
 
     def _ensure_stub(self) -> str:
         with self._stub_lock:
@@ -99,7 +107,23 @@ class Throwaway:
 
 
 def on_local_server(server) -> Throwaway:
-    return Throwaway(Target(server.url(), "local shadow server"), server.url)
+    return Throwaway(Target(server.url(), "local shadow server"), server.url, server.binaries.version)
+
+
+class _LazyLocal(Throwaway):
+    """A local server started only when the first database is needed: a cached desired state needs none."""
+
+    def __init__(self, server):
+        super().__init__(Target("", "local shadow server"), server.url, server.binaries.version)
+        self.server = server
+        self._start_lock = threading.Lock()
+
+    def _admin(self):
+        with self._start_lock:
+            if self.server.workdir is None:
+                self.server.start()
+                self.admin = Target(self.server.url(), "local shadow server")
+        return super()._admin()
 
 
 @contextlib.contextmanager
@@ -117,5 +141,8 @@ def shadow(shadow_url: str | None = None) -> Iterator[Throwaway]:
         return
     from .postgres_server import LocalPostgres
 
-    with LocalPostgres() as server:
-        yield on_local_server(server)
+    server = LocalPostgres()
+    try:
+        yield _LazyLocal(server)
+    finally:
+        server.stop()

@@ -14,7 +14,7 @@ from pathlib import Path
 import yaml
 
 from . import spec as s
-from . import spec_cache
+from . import disk_cache
 from .errors import Problem, UserError
 from .sql_expressions import ValueKind, parse_expression, type_error, value_kind
 from .yaml_source import Source, closest, compose
@@ -54,11 +54,13 @@ def load_spec(path: Path) -> s.Spec:
         raise UserError(Problem(str(path), "file not found", "run from the project folder or pass --schema PATH")) from None
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(Problem(str(path), f"cannot read: {exc}", "check the file's permissions and encoding (UTF-8)")) from None
-    cached = spec_cache.load(text)
+    # Only valid specs are stored; the key covers the text and the code that validates it.
+    key = disk_cache.fingerprint("spec.py", "spec_loader.py", "sql_expressions.py", "yaml_source.py") + "\0" + text
+    cached = disk_cache.load("specs", key, s.Spec)
     if cached is not None:
         return cached
     spec = parse_spec(text, str(path))
-    spec_cache.store(text, spec)
+    disk_cache.store("specs", key, spec)
     return spec
 
 

@@ -66,11 +66,26 @@ def committed_snapshot(throwaway: Throwaway, folder: Path, scope: Scope) -> snap
 
 
 def _applied_snapshot(throwaway: Throwaway, migrations: list[tuple[str, str]], scope: Scope, prefix: str) -> snap.Snapshot:
+    """The snapshot of a shadow database built from these migrations; cached, since it depends on
+    nothing else than the SQL, the stub, the scope, the server's version and our introspection code."""
+    import dataclasses
+
+    from . import disk_cache
+    from .shadow import supabase_stub_sql
+
+    key = "\0".join([disk_cache.fingerprint("snapshot.py", "introspect.py", "database.py", "sql/introspect/*.sql"),
+                     throwaway.server_version(), repr(scope), supabase_stub_sql(),
+                     *(sql for _, sql in migrations)])
+    cached = disk_cache.load("shadow-states", key, snap.Snapshot)
+    if cached is not None:
+        return dataclasses.replace(cached, queries=0)  # read from the cache: no query issued now
     target = throwaway.create(migrations, prefix=prefix)
     try:
-        return snapshot_of(target, scope, what="shadow database")
+        snapshot = snapshot_of(target, scope, what="shadow database")
     finally:
         throwaway.drop(target)
+    disk_cache.store("shadow-states", key, snapshot)
+    return snapshot
 
 
 def in_parallel(*jobs):

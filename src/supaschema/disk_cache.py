@@ -1,0 +1,77 @@
+"""Results that are pure functions of their inputs, kept on disk between runs.
+
+Two things are slow and repeat from run to run: reading a big schema.yaml with
+line numbers and checks (about 2 s for 1,000 tables), and building the desired
+state in a shadow database (seconds per thousand tables). Both are pure
+functions of text we can hash, so each is stored under a key covering that text
+and every piece of code and version that shapes the result.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import pickle
+import tempfile
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+
+KEEP = 32  # newest entries kept per kind
+
+
+@cache
+def fingerprint(*source_files: str) -> str:
+    """supaschema's version, the libraries', and the named source files of this package."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    parts = [__version__, str(pickle.HIGHEST_PROTOCOL)]
+    for package in ("sqlglot", "PyYAML", "psycopg"):
+        try:
+            parts.append(version(package))
+        except PackageNotFoundError:
+            parts.append("?")
+    here = Path(__file__).parent
+    for name in source_files:
+        for path in sorted(here.glob(name)):
+            parts.append(hashlib.sha256(path.read_bytes()).hexdigest())
+    return "\n".join(parts)
+
+
+def _path(kind: str, key: str) -> Path | None:
+    if os.environ.get("SUPASCHEMA_NO_CACHE"):
+        return None
+    from .postgres_server import cache_dir
+
+    return cache_dir() / kind / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.pickle"
+
+
+def load(kind: str, key: str, expected: type) -> Any | None:
+    path = _path(kind, key)
+    if path is None:
+        return None
+    try:
+        with path.open("rb") as handle:
+            value = pickle.load(handle)
+    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+        return None
+    return value if isinstance(value, expected) else None
+
+
+def store(kind: str, key: str, value: Any) -> None:
+    path = _path(kind, key)
+    if path is None:
+        return
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
+        with os.fdopen(fd, "wb") as handle:
+            pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
+        os.replace(tmp, path)
+        entries = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in entries[KEEP:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass  # a cache that cannot be written is only slower
