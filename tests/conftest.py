@@ -1,12 +1,15 @@
 """A real PostgreSQL for the whole session, and throwaway databases on it.
 
-The server is started once (initdb is cached across runs) and stopped at the
-end even when tests fail. SUPASCHEMA_TEST_PG_MAJOR picks a server version.
+The server is started once per run (initdb once, into a cache private to the
+run) and stopped at the end even when tests fail. SUPASCHEMA_TEST_PG_MAJOR
+picks a server version.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
+import tempfile
 
 import psycopg
 import pytest
@@ -16,6 +19,17 @@ from supaschema.postgres_server import LocalPostgres
 from supaschema.shadow import Throwaway, on_local_server
 
 from .helpers import committed_migrations
+
+# Hermetic caches: the suite never reads what an earlier run (or the user's own work) left in
+# ~/.cache/supaschema, so every run builds its shadow states for real at least once.
+_OWN_CACHE = None if "SUPASCHEMA_CACHE_DIR" in os.environ else tempfile.mkdtemp(prefix="supaschema-test-cache-")
+if _OWN_CACHE:
+    os.environ["SUPASCHEMA_CACHE_DIR"] = _OWN_CACHE
+
+
+def pytest_unconfigure(config):
+    if _OWN_CACHE:
+        shutil.rmtree(_OWN_CACHE, ignore_errors=True)
 
 
 def pytest_addoption(parser):
