@@ -169,23 +169,19 @@ class _Planner:
         for column in columns:
             if column.comment is not None:
                 self.emit("comment_column", Phase.COMMENTS, column.path, (), column=column, comment=column.comment)
-        for constraint in self.want.children(snap.Constraint, table.schema, table.name):
-            self._constraint_missing(drift, constraint)
-        for index in self.want.children(snap.Index, table.schema, table.name):
-            self._index_missing(drift, index)
         if table.rls_enabled:
             self.emit("set_rls", Phase.RLS, table.path, (CHANGES_ACCESS,), table=table, enabled=True)
         if table.rls_force:
             self.emit("set_force_rls", Phase.RLS, table.path, (CHANGES_ACCESS,), table=table, force=True)
         if table.comment is not None:
             self.emit("comment_table", Phase.COMMENTS, table.path, (), table=table, comment=table.comment)
-        for policy in self.want.children(snap.Policy, table.schema, table.name):
-            self._policy_missing(drift, policy)
-        for trigger in self.want.children(snap.Trigger, table.schema, table.name):
-            self._trigger_missing(drift, trigger)
         self._fresh_grants("table", table.path)
-        for row in self.want.children(snap.SeedRow, table.schema, table.name):
-            self._seed_row_missing(drift, row)
+        # Everything that belongs to the table comes with it, each in its own phase.
+        for kind, add in ((snap.Constraint, self._constraint_missing), (snap.Index, self._index_missing),
+                          (snap.Policy, self._policy_missing), (snap.Trigger, self._trigger_missing),
+                          (snap.SeedRow, self._seed_row_missing)):
+            for child in self.want.children(kind, table.schema, table.name):
+                add(drift, child)
 
     def _table_extra(self, drift: Drift, table: snap.Table) -> None:
         self.emit("drop_table", Phase.DROP_TABLES, table.path, (DELETES_DATA,), table=table)
