@@ -228,3 +228,18 @@ def test_rebaseline_is_loud_and_folds_later_migrations(project):
     assert len(list((project / "generated").glob("*.sql"))) == 4
     assert "('openai', 'gpt-4o', 0.002, 0.008)" in (project / "generated" / "20251018000002_seed_model_pricing.sql").read_text()
     assert run_cli("gen", "--check", cwd=project).code == 0
+
+
+def test_history_written_by_the_supabase_cli_is_accepted(project, empty_db):
+    """The Supabase CLI records statements split and trimmed its own way; that is not an edit."""
+    from supaschema.sql_statements import split_statements
+
+    assert run_cli("push", "--db", empty_db, cwd=project).code == 0
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        for path in sorted((project / "generated").glob("*.sql")):
+            cli_style = ["\n".join(line for line in s.splitlines() if not line.startswith("--")).strip() + ";"
+                         for s in split_statements(path.read_text())]
+            conn.execute("UPDATE supabase_migrations.schema_migrations SET statements = %s WHERE version = %s",
+                         (cli_style, path.name[:14]))
+    result = run_cli("push", "--db", empty_db, cwd=project)
+    assert result.code == 0 and "nothing to push" in result.out, result.err

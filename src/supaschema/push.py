@@ -109,12 +109,22 @@ def _pending(migrations: list[MigrationFile], recorded: dict, where: str) -> lis
                                 "pull them into generated/ (or check you are pushing the right project) before pushing"))
     problems = []
     for version, (_, statements) in sorted(recorded.items()):
-        if statements is not None and statements != split_statements(local[version].read()):
+        if statements is not None and _content(statements) != _content(split_statements(local[version].read())):
             problems.append(Problem(str(local[version].path), "was edited after it was applied to this database",
                                     "restore the applied version from git and put the change in a new migration (`supaschema gen`)"))
     if problems:
         raise UserError(problems)
     return [m for m in migrations if m.version not in recorded]
+
+
+def _content(statements: list[str]) -> str:
+    """What the statements say, whoever split them: the Supabase CLI cuts and trims a file its own
+    way, so comment lines, layout and where one statement ends are not compared."""
+    pieces = []
+    for statement in statements:
+        text = " ".join(line for line in statement.splitlines() if not line.strip().startswith("--"))
+        pieces += [" ".join(piece.split()) for piece in text.split(";")]
+    return ";".join(piece for piece in pieces if piece)
 
 
 def _apply(conn: "psycopg.Connection", migration: MigrationFile, where: str) -> None:
