@@ -201,7 +201,7 @@ def report(all_results: dict[int, dict], projects: dict[int, Project], runs: int
     for n, r in all_results.items():
         ours = r["diff_from_to"]
         migra, pgdelta = r.get("migra"), r.get("pgdelta")
-        def ratio(peer: Timing | None) -> str:
+        def ratio(peer: Timing | None, ours: Timing = ours) -> str:
             if not peer:
                 return "n/a"
             memory = f", {peer.peak_mb / ours.peak_mb:.1f}x less memory" if ours.peak_mb and peer.peak_mb else ""
