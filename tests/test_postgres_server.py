@@ -69,3 +69,16 @@ def test_caches_are_keyed_by_content(tmp_path):
     assert result.code == 2 and "cannot create a scratch folder" in result.err  # had to build again
     assert run_cli("diff", cwd=tmp_path, env=cache).code == 1  # and then finds the changed price
     assert run_cli("validate", cwd=tmp_path, env={**cache, "SUPASCHEMA_NO_CACHE": "1"}).code == 0
+
+
+@pytest.mark.parametrize("strategy", ["userns", "setpriv"])
+def test_root_runs_postgres_unprivileged_either_way(tmp_path, strategy):
+    """As root (CI is root) PostgreSQL runs in a user namespace, or as nobody where namespaces are forbidden."""
+    import os
+
+    if os.geteuid() != 0:
+        pytest.skip("only root needs a strategy")
+    env = {"SUPASCHEMA_ROOT_STRATEGY": strategy, "SUPASCHEMA_CACHE_DIR": str(tmp_path / "cache"), "SUPASCHEMA_NO_CACHE": "1"}
+    result = run_cli("diff", "--schema", str(ROOT / "schema.yaml"), "--generated", str(ROOT / "generated"), env=env)
+    assert result.code == 0, result.err
+    assert "No drift" in result.out

@@ -16,6 +16,7 @@ import socket
 import subprocess
 import tempfile
 from dataclasses import dataclass
+from functools import cache
 from pathlib import Path
 
 from .errors import Problem, UserError
@@ -116,16 +117,41 @@ def find_binaries(major: int | None = None) -> Binaries:
     )
 
 
+NOBODY = 65534
+
+
+@cache
+def root_strategy() -> str:
+    """How root runs PostgreSQL, which refuses root: "userns" (a user namespace where root is
+    nobody; files stay root's), else "setpriv" (really become nobody; our folders are chowned).
+    SUPASCHEMA_ROOT_STRATEGY forces one."""
+    forced = os.environ.get("SUPASCHEMA_ROOT_STRATEGY")
+    if forced in ("userns", "setpriv"):
+        return forced
+    unshare = shutil.which("unshare")
+    if unshare and subprocess.run([unshare, "--user", f"--map-user={NOBODY}", f"--map-group={NOBODY}", "true"],
+                                  capture_output=True).returncode == 0:
+        return "userns"
+    if shutil.which("setpriv"):
+        return "setpriv"
+    raise UserError(Problem("postgres", "running as root, and neither user namespaces (unshare) nor setpriv are available, "
+                                        "so PostgreSQL cannot be started unprivileged",
+                            "run as an ordinary user, or install util-linux"))
+
+
 def _unprivileged(argv: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return argv
-    unshare = shutil.which("unshare")
-    if not unshare:
-        raise UserError(
-            Problem("postgres", "running as root and `unshare` is missing, so PostgreSQL cannot be started unprivileged",
-                    "install util-linux, or run as an ordinary user")
-        )
-    return [unshare, "--user", "--map-user=65534", "--map-group=65534", *argv]
+    if root_strategy() == "userns":
+        return [shutil.which("unshare"), "--user", f"--map-user={NOBODY}", f"--map-group={NOBODY}", *argv]
+    return [shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
+
+
+def _hand_to_postgres(folder: Path) -> None:
+    """Under setpriv the server really is nobody: it must own its folder."""
+    if os.geteuid() == 0 and root_strategy() == "setpriv":
+        for path in (folder, *folder.rglob("*")):
+            os.lchown(path, NOBODY, NOBODY)
 
 
 def cache_dir() -> Path:
@@ -149,19 +175,26 @@ def pristine_cluster(binaries: Binaries) -> Path:
     if (target / "PG_VERSION").is_file():
         return target
     target.parent.mkdir(parents=True, exist_ok=True)
-    staging = Path(tempfile.mkdtemp(prefix=".initdb-", dir=target.parent))
+    # initdb runs in the scratch area (nobody may not reach root's cache), then the result moves in.
+    staging = Path(tempfile.mkdtemp(prefix="supaschema-initdb-", dir=scratch_dir()))
+    _hand_to_postgres(staging)
     data = staging / "data"
-    _run(
-        [binaries.tool("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
-         "-E", "UTF8", "--locale=C", "--no-sync"],
-        "initdb",
-    )
     try:
-        data.rename(target)  # atomic: a concurrent run either sees all of it or none
-    except OSError:
-        if not (target / "PG_VERSION").is_file():
-            raise
-    shutil.rmtree(staging, ignore_errors=True)
+        _run(
+            [binaries.tool("initdb"), "-D", str(data), "-U", "postgres", "-A", "trust",
+             "-E", "UTF8", "--locale=C", "--no-sync"],
+            "initdb",
+        )
+        incoming = Path(tempfile.mkdtemp(prefix=".incoming-", dir=target.parent))
+        shutil.copytree(data, incoming / "data", symlinks=True)
+        try:
+            (incoming / "data").rename(target)  # atomic: a concurrent run sees all of it or none
+        except OSError:
+            if not (target / "PG_VERSION").is_file():
+                raise
+        shutil.rmtree(incoming, ignore_errors=True)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
     return target
 
 
@@ -210,6 +243,7 @@ class LocalPostgres:
                                     "set SUPASCHEMA_SHADOW_DIR (or TMPDIR) to a writable folder")) from None
         shutil.copytree(pristine, self.data, symlinks=True)
         os.chmod(self.data, 0o700)
+        _hand_to_postgres(self.workdir)
         last_error: UserError | None = None
         for _attempt in range(3):  # the free port can be taken between probe and bind
             self.port = free_port()
