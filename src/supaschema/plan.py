@@ -33,6 +33,7 @@ class Phase(IntEnum):
     DROP_INDEXES = 30
     DROP_FOREIGN_KEYS = 40
     DROP_CONSTRAINTS = 50
+    DROP_RETYPED_FUNCTIONS = 55  # a function whose result type changes cannot be replaced in place
     FUNCTIONS = 60
     CREATE_TABLES = 70
     COLUMN_IDENTITY = 75  # before defaults: a column stops being identity before it gets a default
@@ -295,8 +296,27 @@ class _Planner:
         actual = self.have.get(drift)
         security = ("security_definer", "config", "leakproof")
         changes_access = any(getattr(function, f) != getattr(actual, f) for f in security)
+        if function.result != actual.result:
+            self._recreate_function(function, actual)
+            return
         # CREATE OR REPLACE keeps the triggers and grants that depend on the function.
         self.emit("create_function", Phase.FUNCTIONS, function.path, (CHANGES_ACCESS,) if changes_access else (), function=function)
+
+    def _recreate_function(self, function: snap.Function, actual: snap.Function) -> None:
+        """PostgreSQL will not change a result type in place: drop (no CASCADE), create, and bring back
+        its triggers and grants. Other dependents (policies, defaults) make the DROP fail loudly."""
+        qualified_name = f"{function.schema}.{function.name}"
+        # The desired triggers too: on a replay they exist again, and would block the DROP.
+        triggers = [t for side in (self.have, self.want) for t in side.snapshot.of(snap.Trigger).values()
+                    if t.function == qualified_name]
+        for trigger in triggers:
+            if ("drop_trigger", trigger.path) not in self.emitted:
+                self.emit("drop_trigger", Phase.DROP_TRIGGERS, trigger.path, (LOCKS_TABLE,), trigger=trigger)
+        self.emit("drop_function", Phase.DROP_RETYPED_FUNCTIONS, function.path, (CHANGES_ACCESS,), function=actual)
+        self._function_missing(None, function)
+        for trigger in self.want.snapshot.of(snap.Trigger).values():
+            if trigger.function == qualified_name and ("create_trigger", trigger.path) not in self.emitted:
+                self._trigger_missing(None, trigger)
 
     def _trigger_missing(self, drift: Drift | None, trigger: snap.Trigger) -> None:
         self.emit("create_trigger", Phase.TRIGGERS, trigger.path, (LOCKS_TABLE,), trigger=trigger)
