@@ -72,7 +72,7 @@ def gen(
     shadow_url: Optional[str] = ShadowOption,
 ) -> None:
     """Render schema.yaml into migrations: the baseline files first, then one new migration per change."""
-    from .migration_files import compare_folder, list_migrations, next_version, write_all
+    from .migration_files import list_migrations, missing_files, next_version, write_all
     from .render import render_migrations, templates_for
     from .spec_loader import load_spec
 
@@ -87,7 +87,7 @@ def gen(
         return
     if not any(m.path.name in baseline for m in existing):
         if check:
-            for missing in compare_folder(out, baseline).missing:
+            for missing in missing_files(out, baseline):
                 typer.echo(f"missing: {out / missing}")
             typer.echo(f"{out} has no baseline yet: run `supaschema gen`", err=True)
             raise typer.Exit(1)

@@ -16,12 +16,12 @@ from typing import TYPE_CHECKING, Any
 
 from . import snapshot as snap
 from .database import begin_catalog_read
+from .spec import API_ROLES
 from .sql_text import ident, qualified
 
 if TYPE_CHECKING:
     import psycopg
 
-API_ROLES = ("anon", "authenticated", "service_role")
 
 
 @dataclass(frozen=True, slots=True)

@@ -12,28 +12,8 @@ from pathlib import Path
 from .errors import Problem, UserError
 
 
-@dataclass(frozen=True, slots=True)
-class FolderState:
-    missing: tuple[str, ...]
-    stale: tuple[str, ...]
-    unexpected: tuple[str, ...]  # .sql files on disk that schema.yaml does not render
-
-    @property
-    def up_to_date(self) -> bool:
-        return not (self.missing or self.stale)
-
-
-def compare_folder(out_dir: Path, rendered: dict[str, str]) -> FolderState:
-    missing, stale = [], []
-    for name, text in rendered.items():
-        path = out_dir / name
-        if not path.is_file():
-            missing.append(name)
-        elif path.read_bytes() != text.encode("utf-8"):
-            stale.append(name)
-    on_disk = sorted(p.name for p in out_dir.glob("*.sql")) if out_dir.is_dir() else []
-    unexpected = [n for n in on_disk if n not in rendered]
-    return FolderState(tuple(missing), tuple(stale), tuple(unexpected))
+def missing_files(out_dir: Path, rendered: dict[str, str]) -> list[str]:
+    return [name for name in rendered if not (out_dir / name).is_file()]
 
 
 def write_all(out_dir: Path, files: dict[str, str]) -> list[str]:

@@ -17,14 +17,13 @@ from typing import Any
 from . import snapshot as snap
 from .compare import Drift
 from .introspect import Scope
+from .spec import RESET_ROLES
 
 DELETES_DATA = "DELETES_DATA"
 REWRITES_TABLE = "REWRITES_TABLE"
 LOCKS_TABLE = "LOCKS_TABLE"
 CHANGES_ACCESS = "CHANGES_ACCESS"
 
-# Roles whose privileges a new table or function starts from nothing for.
-WATCHED_ROLES = ("public", "anon", "authenticated", "service_role")
 
 
 class Phase(IntEnum):
@@ -68,7 +67,6 @@ class Operation:
 @dataclass(frozen=True, slots=True)
 class Plan:
     operations: tuple[Operation, ...]
-    drifts: tuple[Drift, ...]
 
 
 class _Index:
@@ -113,7 +111,7 @@ def make_plan(drifts: list[Drift], desired: snap.Snapshot, actual: snap.Snapshot
     for drift in drifts:
         planner.add(drift)
     ordered = sorted(planner.operations, key=lambda op: (op.phase, planner.sequence[id(op)]))
-    return Plan(tuple(_merged(ordered)), tuple(drifts))
+    return Plan(tuple(_merged(ordered)))
 
 
 # Operations that read better as one statement when they share everything but a list.
@@ -197,7 +195,7 @@ class _Planner:
 
     def _fresh_grants(self, object_kind: str, path: str) -> None:
         """A new object gets exactly the declared privileges, whatever the server's defaults grant."""
-        self.emit("revoke_all", Phase.GRANTS, path, (CHANGES_ACCESS,), object_kind=object_kind, object=path, roles=WATCHED_ROLES)
+        self.emit("revoke_all", Phase.GRANTS, path, (CHANGES_ACCESS,), object_kind=object_kind, object=path, roles=RESET_ROLES)
         for grant in self.want.grants_on(path):
             self._grant_missing(None, grant)
 

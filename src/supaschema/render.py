@@ -13,9 +13,6 @@ from . import spec as s
 from . import sql_text
 from .errors import Problem, UserError
 
-# Roles a REVOKE ALL resets before the declared grants: Supabase's API roles and PUBLIC.
-API_ROLES = ("public", "anon", "authenticated", "service_role")
-
 
 def bundled_templates() -> Path:
     here = Path(__file__).resolve().parent
@@ -50,8 +47,8 @@ def _sql_comment(text: str) -> str:
 
 
 def _managed_roles(grants: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
-    declared = [r for r, _ in grants if r.lower() not in API_ROLES]
-    return [*API_ROLES, *sorted(declared)]
+    declared = [r for r, _ in grants if r.lower() not in s.RESET_ROLES]
+    return [*s.RESET_ROLES, *sorted(declared)]
 
 
 def environment(templates: Path) -> jinja2.Environment:

@@ -12,6 +12,11 @@ from decimal import Decimal
 
 SeedValue = str | Decimal | int | bool | None
 
+# The roles Supabase's API connects as; their privileges are part of what schema.yaml manages.
+API_ROLES = ("anon", "authenticated", "service_role")
+# What a REVOKE ALL resets before the declared grants: those roles and PUBLIC.
+RESET_ROLES = ("public", *API_ROLES)
+
 
 @dataclass(frozen=True, slots=True)
 class Column:

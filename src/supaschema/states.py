@@ -12,10 +12,10 @@ from pathlib import Path
 from . import snapshot as snap
 from .database import Target, connect
 from .errors import Problem, UserError
-from .introspect import API_ROLES, Scope, SeedScope, introspect
+from .introspect import Scope, SeedScope, introspect
 from .render import render_migrations
 from .shadow import Throwaway
-from .spec import Spec
+from .spec import API_ROLES, Spec
 
 
 def scope_for(spec: Spec | None) -> Scope:
@@ -55,10 +55,12 @@ def desired_snapshot(throwaway: Throwaway, spec: Spec, templates: Path, scope: S
 
 
 def committed_files(folder: Path) -> list[tuple[str, str]]:
-    files = sorted(folder.glob("*.sql")) if folder.is_dir() else []
-    if not files:
+    from .migration_files import list_migrations
+
+    migrations = list_migrations(folder)  # every .sql file must be a migration, in version order
+    if not migrations:
         raise UserError(Problem(str(folder), "no migration files here", "run `supaschema gen` first, or pass --generated DIR"))
-    return [(str(p), p.read_text("utf-8")) for p in files]
+    return [(str(m.path), m.read()) for m in migrations]
 
 
 def committed_snapshot(throwaway: Throwaway, folder: Path, scope: Scope) -> snap.Snapshot:

@@ -9,7 +9,6 @@ from . import snapshot as snap
 from .compare import Drift, compare
 from .database import Target
 from .errors import Problem, UserError
-from .migration_files import list_migrations
 from .plan import Plan, make_plan
 from .plan_render import render_plan
 from .shadow import Throwaway
@@ -37,7 +36,6 @@ def _planned(desired: snap.Snapshot, actual: snap.Snapshot, spec: Spec, template
 
 def pending_evolution(throwaway: Throwaway, spec: Spec, templates: Path, folder: Path, allow_destructive: bool) -> Planned:
     """What schema.yaml declares that replaying the migration folder does not yet produce."""
-    list_migrations(folder)  # every file must be a migration before any is replayed
     scope = scope_for(spec)
     desired = desired_snapshot(throwaway, spec, templates, scope)
     history = committed_snapshot(throwaway, folder, scope)

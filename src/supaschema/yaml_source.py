@@ -8,7 +8,7 @@ instead and read scalars as the text the user typed.
 from __future__ import annotations
 
 import difflib
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from typing import TypeVar
 
@@ -168,13 +168,3 @@ def closest(name: str, candidates: list[str]) -> str:
     match = difflib.get_close_matches(name, candidates, n=1)
     return f"did you mean {match[0]!r}?" if match else ("known: " + ", ".join(candidates) if candidates else "")
 
-
-def checked(source: Source, node: yaml.Node, path: str, check: Callable[[str], str | None], value: str | None) -> str | None:
-    """Run a validator that returns an error text (or None) and record its verdict."""
-    if value is None:
-        return None
-    error = check(value)
-    if error:
-        source.problem(node, path, error)
-        return None
-    return value
