@@ -6,6 +6,8 @@ drift items `compare` must report against the desired state from schema.yaml.
 
 from __future__ import annotations
 
+import contextlib
+
 from pathlib import Path
 
 import psycopg
@@ -46,6 +48,29 @@ def baseline(throwaway):
     return throwaway.create(committed_migrations(), prefix="baseline")
 
 
+@pytest.fixture
+def drifted(throwaway, baseline):
+    """A copy of the baseline with some SQL applied: yields a connection to it; dropped afterwards."""
+
+    @contextlib.contextmanager
+    def make(sql: str):
+        target = throwaway.copy(baseline, prefix="drifted")
+        try:
+            with psycopg.connect(target.url, autocommit=True) as conn:
+                conn.execute(sql)
+                yield target, conn
+        finally:
+            throwaway.drop(target)
+
+    return make
+
+
+def plan_sql(desired, target, scope, **options) -> tuple:
+    actual = snapshot_of(target, scope)
+    plan = make_plan(compare(desired, actual), desired, actual, scope)
+    return plan, render_plan(plan, ROOT / "templates", options.pop("title", "test"), **options)
+
+
 def drift_keys(drifts) -> set[tuple]:
     return {(d.kind, d.object, d.change, d.field) if d.field else (d.kind, d.object, d.change) for d in drifts}
 
@@ -56,14 +81,9 @@ def test_suite_is_large_enough():
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_drift_case(case, throwaway, baseline, desired, scope):
-    target = throwaway.copy(baseline, prefix="case")
-    try:
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute(case["sql"])
+def test_drift_case(case, drifted, desired, scope):
+    with drifted(case["sql"]) as (target, _):
         drifts = compare(desired, snapshot_of(target, scope))
-    finally:
-        throwaway.drop(target)
     assert drift_keys(drifts) == {tuple(item) for item in case["expect"]}, [d.to_dict() for d in drifts]
 
 
@@ -82,59 +102,40 @@ def test_snapshot_is_plain_sorted_json_data(desired, baseline, scope):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_plan_converges(case, throwaway, baseline, desired, scope):
+def test_plan_converges(case, drifted, desired, scope):
     """Convergence: the plan for each drift, applied, leaves no drift; applied again, it is harmless."""
-    target = throwaway.copy(baseline, prefix="converge")
-    try:
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute(case["sql"])
-            actual = snapshot_of(target, scope)
-            plan = make_plan(compare(desired, actual), desired, actual, scope)
-            sql = render_plan(plan, ROOT / "templates", "test", allow_destructive=True)
-            assert not [line for line in sql.splitlines() if line.startswith("DROP") and "CASCADE" in line]
-            for attempt in ("first", "replay"):
-                apply_sql(conn, sql, f"plan ({attempt})")
-                left = compare(desired, snapshot_of(target, scope))
-                assert left == [], (attempt, sql, [d.to_dict() for d in left])
-    finally:
-        throwaway.drop(target)
+    with drifted(case["sql"]) as (target, conn):
+        _, sql = plan_sql(desired, target, scope, allow_destructive=True)
+        assert not [line for line in sql.splitlines() if line.startswith("DROP") and "CASCADE" in line]
+        for attempt in ("first", "replay"):
+            apply_sql(conn, sql, f"plan ({attempt})")
+            left = compare(desired, snapshot_of(target, scope))
+            assert left == [], (attempt, sql, [d.to_dict() for d in left])
 
 
-def test_destructive_statements_stay_commented_without_permission(throwaway, baseline, desired, scope):
-    target = throwaway.copy(baseline, prefix="destructive")
-    try:
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute("CREATE TABLE public.keep_me (id int); INSERT INTO public.keep_me VALUES (1);"
-                         "INSERT INTO public.model_pricing (model_id, provider_id, input_price_per_1k_tokens, output_price_per_1k_tokens)"
-                         " VALUES ('gpt-5', 'openai', 0.001, 0.002)")
-            actual = snapshot_of(target, scope)
-            plan = make_plan(compare(desired, actual), desired, actual, scope)
-            assert sorted(op.action for op in plan.operations if op.destructive) == ["delete_seed_row", "drop_table"]
-            sql = render_plan(plan, ROOT / "templates", "test")
-            assert "-- DROP TABLE IF EXISTS public.keep_me;" in sql and "\nDROP TABLE" not in sql
-            assert "2 destructive operations are commented out" in sql
-            apply_sql(conn, sql, "plan")
-            assert conn.execute("SELECT count(*) FROM public.keep_me").fetchone() == (1,)
-            assert conn.execute("SELECT count(*) FROM public.model_pricing WHERE model_id = 'gpt-5'").fetchone() == (1,)
-    finally:
-        throwaway.drop(target)
+def test_destructive_statements_stay_commented_without_permission(drifted, desired, scope):
+    sql = ("CREATE TABLE public.keep_me (id int); INSERT INTO public.keep_me VALUES (1);"
+           "INSERT INTO public.model_pricing (model_id, provider_id, input_price_per_1k_tokens, output_price_per_1k_tokens)"
+           " VALUES ('gpt-5', 'openai', 0.001, 0.002)")
+    with drifted(sql) as (target, conn):
+        plan, sql = plan_sql(desired, target, scope)
+        assert sorted(op.action for op in plan.operations if op.destructive) == ["delete_seed_row", "drop_table"]
+        assert "-- DROP TABLE IF EXISTS public.keep_me;" in sql and "\nDROP TABLE" not in sql
+        assert "2 destructive operations are commented out" in sql
+        apply_sql(conn, sql, "plan")
+        assert conn.execute("SELECT count(*) FROM public.keep_me").fetchone() == (1,)
+        assert conn.execute("SELECT count(*) FROM public.model_pricing WHERE model_id = 'gpt-5'").fetchone() == (1,)
 
 
 GOLDEN_PLANS = Path(__file__).parent / "golden_plans"
 
 
 @pytest.mark.parametrize("name", sorted(p.stem for p in GOLDEN_PLANS.glob("*.drift.sql")))
-def test_plan_golden(name, throwaway, baseline, desired, scope, update_golden):
+def test_plan_golden(name, drifted, desired, scope, update_golden):
     """tests/golden_plans/<name>.drift.sql is applied to the baseline; the plan must equal <name>.plan.sql."""
     name = name.removesuffix(".drift")
-    target = throwaway.copy(baseline, prefix="golden_plan")
-    try:
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute((GOLDEN_PLANS / f"{name}.drift.sql").read_text())
-        actual = snapshot_of(target, scope)
-        sql = render_plan(make_plan(compare(desired, actual), desired, actual, scope), ROOT / "templates", "Golden plan.")
-    finally:
-        throwaway.drop(target)
+    with drifted((GOLDEN_PLANS / f"{name}.drift.sql").read_text()) as (target, _):
+        _, sql = plan_sql(desired, target, scope, title="Golden plan.")
     golden = GOLDEN_PLANS / f"{name}.plan.sql"
     if update_golden:
         golden.write_text(sql)
