@@ -34,7 +34,7 @@ class Target:
         try:
             params = conninfo_to_dict(url)
         except Exception as exc:  # psycopg raises ProgrammingError with libpq's text
-            raise UserError(Problem(what, f"not a valid connection URL ({_first_line(exc, url)})",
+            raise UserError(Problem(what, f"not a valid connection URL ({_first_line(exc)})",
                                     "use postgresql://USER:PASSWORD@HOST:PORT/DATABASE")) from None
         if not url.startswith(("postgresql://", "postgres://")) and "=" not in url:
             raise UserError(Problem(what, "not a valid connection URL", "use postgresql://USER:PASSWORD@HOST:PORT/DATABASE"))
@@ -47,9 +47,10 @@ def redact(url: str, password: str | None = None) -> str:
     return text.replace(password, "***") if password else text
 
 
-def _first_line(exc: BaseException, url: str = "") -> str:
-    text = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-    return redact(text) if not url else text.replace(url, redact(url))
+def _first_line(exc: BaseException) -> str:
+    """libpq's message, first line, with anything shaped like a password masked."""
+    text = str(exc).strip()
+    return redact(text.splitlines()[0]) if text else type(exc).__name__
 
 
 def _explain(exc: BaseException, target: Target, what: str) -> UserError:
