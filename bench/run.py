@@ -35,8 +35,8 @@ sys.path.insert(0, str(HERE))
 
 from synthetic import drift_sql, expected_drift_objects, schema_yaml  # noqa: E402
 
-from supaschema.postgres_server import LocalPostgres  # noqa: E402
-from supaschema.shadow import on_local_server  # noqa: E402
+from supaschema.postgres.server import LocalPostgres  # noqa: E402
+from supaschema.postgres.shadow import on_local_server  # noqa: E402
 
 SUPASCHEMA = [sys.executable, "-m", "supaschema"]
 MIGRA = PEERS / "migra" / "bin" / "migra"
@@ -134,10 +134,10 @@ def found_all(n: int, output: str, tool: str, with_seeds: bool = False) -> bool:
 
 def seed_cost(project: Project, runs: int) -> float:
     """Extra seconds a diff spends on the 10,000 seeded rows (both sides read and compared), in-process."""
-    from supaschema.compare import compare
-    from supaschema.database import Target
-    from supaschema.introspect import Scope, SeedScope
-    from supaschema.states import snapshot_of
+    from supaschema.drift.compare import compare
+    from supaschema.postgres.connection import Target
+    from supaschema.catalog.introspect import Scope, SeedScope
+    from supaschema.catalog.states import snapshot_of
 
     with_seeds = Scope(seeds=(SeedScope("public", "prices", ("sku",), ("sku", "price", "label")),))
     costs = []

@@ -14,9 +14,9 @@ import tempfile
 import psycopg
 import pytest
 
-from supaschema.database import Target
-from supaschema.postgres_server import LocalPostgres
-from supaschema.shadow import Throwaway, on_local_server
+from supaschema.postgres.connection import Target
+from supaschema.postgres.server import LocalPostgres
+from supaschema.postgres.shadow import Throwaway, on_local_server
 
 from .helpers import committed_migrations
 

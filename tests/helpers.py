@@ -8,7 +8,7 @@ import sys
 from dataclasses import dataclass
 from pathlib import Path
 
-from supaschema.postgres_server import find_all_binaries
+from supaschema.postgres.server import find_all_binaries
 
 ROOT = Path(__file__).resolve().parents[1]
 GENERATED = ROOT / "generated"

@@ -6,10 +6,10 @@ import sys
 
 import psycopg
 
-from supaschema.compare import compare
-from supaschema.render import render_migrations
-from supaschema.spec_loader import parse_spec
-from supaschema.states import desired_snapshot, scope_for, snapshot_of
+from supaschema.drift.compare import compare
+from supaschema.render.migrations import render_migrations
+from supaschema.spec.loader import parse_spec
+from supaschema.catalog.states import desired_snapshot, scope_for, snapshot_of
 
 from .helpers import ROOT
 

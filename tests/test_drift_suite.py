@@ -14,13 +14,13 @@ import psycopg
 import pytest
 import yaml
 
-from supaschema.compare import compare
-from supaschema.database import apply_sql
-from supaschema.plan import make_plan
-from supaschema.plan_render import render_plan
-from supaschema.render import templates_for
-from supaschema.spec_loader import load_spec
-from supaschema.states import desired_snapshot, scope_for, snapshot_of
+from supaschema.drift.compare import compare
+from supaschema.postgres.connection import apply_sql
+from supaschema.plan.planner import make_plan
+from supaschema.plan.render import render_plan
+from supaschema.render.migrations import templates_for
+from supaschema.spec.loader import load_spec
+from supaschema.catalog.states import desired_snapshot, scope_for, snapshot_of
 
 from .helpers import ROOT, committed_migrations
 

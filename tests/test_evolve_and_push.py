@@ -232,7 +232,7 @@ def test_rebaseline_is_loud_and_folds_later_migrations(project):
 
 def test_history_written_by_the_supabase_cli_is_accepted(project, empty_db):
     """The Supabase CLI records statements split and trimmed its own way; that is not an edit."""
-    from supaschema.sql_statements import split_statements
+    from supaschema.sqltext.statements import split_statements
 
     assert run_cli("push", "--db", empty_db, cwd=project).code == 0
     with psycopg.connect(empty_db, autocommit=True) as conn:

@@ -9,7 +9,7 @@ from decimal import Decimal
 import psycopg
 import pytest
 
-from supaschema.database import apply_sql
+from supaschema.postgres.connection import apply_sql
 
 from .helpers import committed_migrations
 

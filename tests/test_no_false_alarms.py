@@ -8,12 +8,12 @@ from pathlib import Path
 
 import pytest
 
-from supaschema.compare import compare
-from supaschema.postgres_server import LocalPostgres, find_all_binaries
-from supaschema.render import templates_for
-from supaschema.shadow import on_local_server
-from supaschema.spec_loader import load_spec
-from supaschema.states import desired_snapshot, scope_for, snapshot_of
+from supaschema.drift.compare import compare
+from supaschema.postgres.server import LocalPostgres, find_all_binaries
+from supaschema.render.migrations import templates_for
+from supaschema.postgres.shadow import on_local_server
+from supaschema.spec.loader import load_spec
+from supaschema.catalog.states import desired_snapshot, scope_for, snapshot_of
 
 from .helpers import ROOT, committed_migrations
 

@@ -8,7 +8,7 @@ import psycopg
 import pytest
 
 from supaschema.errors import UserError
-from supaschema.postgres_server import LocalPostgres, find_binaries, pristine_cluster
+from supaschema.postgres.server import LocalPostgres, find_binaries, pristine_cluster
 
 from .helpers import ROOT, committed_migrations, run_cli
 

@@ -13,9 +13,9 @@ from pathlib import Path
 import psycopg
 import pytest
 
-from supaschema.render import render_migrations
-from supaschema.spec_loader import load_spec
-from supaschema.sql_text import dollar_quoted, ident, literal
+from supaschema.render.migrations import render_migrations
+from supaschema.spec.loader import load_spec
+from supaschema.sqltext.quoting import dollar_quoted, ident, literal
 
 from .helpers import GENERATED, ROOT, run_cli
 

@@ -11,7 +11,7 @@ import shutil
 import pytest
 
 from supaschema.errors import UserError
-from supaschema.spec_loader import parse_spec
+from supaschema.spec.loader import parse_spec
 
 from .helpers import ROOT, run_cli
 

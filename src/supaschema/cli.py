@@ -45,7 +45,7 @@ def root(
 @app.command()
 def validate(schema: Path = SchemaOption) -> None:
     """Check schema.yaml and report every problem found (exit 2 if any)."""
-    from .spec_loader import load_spec
+    from .spec.loader import load_spec
 
     spec = load_spec(schema)
     typer.echo(
@@ -72,9 +72,9 @@ def gen(
     shadow_url: Optional[str] = ShadowOption,
 ) -> None:
     """Render schema.yaml into migrations: the baseline files first, then one new migration per change."""
-    from .migration_files import list_migrations, missing_files, next_version, write_all
-    from .render import render_migrations, templates_for
-    from .spec_loader import load_spec
+    from .render.files import list_migrations, missing_files, next_version, write_all
+    from .render.migrations import render_migrations, templates_for
+    from .spec.loader import load_spec
 
     spec = load_spec(schema)
     templates_dir = templates_for(schema, templates)
@@ -94,9 +94,9 @@ def gen(
         for file in write_all(out, baseline):
             typer.echo(f"wrote {out / file}")
         return
-    from .migration_files import check_migration_name
-    from .report import to_text
-    from .shadow import shadow
+    from .render.files import check_migration_name
+    from .drift.report import to_text
+    from .postgres.shadow import shadow
     from .workflows import pending_evolution, refuse_destructive
 
     check_migration_name(name)
@@ -120,7 +120,7 @@ def gen(
 
 
 def _rebaseline(out: Path, baseline: dict[str, str], later: list) -> None:
-    from .migration_files import write_all
+    from .render.files import write_all
 
     typer.echo("REBASELINE: rewriting the baseline migrations from schema.yaml.", err=True)
     typer.echo("  Only safe for a project that has never been deployed: a database that already ran the old", err=True)
@@ -133,7 +133,7 @@ def _rebaseline(out: Path, baseline: dict[str, str], later: list) -> None:
 
 
 def _live_target(db: Optional[str]):
-    from .database import Target
+    from .postgres.connection import Target
 
     url = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
     if not url:
@@ -152,10 +152,10 @@ def plan(
     shadow_url: Optional[str] = ShadowOption,
 ) -> None:
     """Print the SQL that repairs a live database's drift towards schema.yaml (read-only on the database)."""
-    from .migration_files import check_migration_name, list_migrations, next_version, write_all
-    from .render import templates_for
-    from .shadow import shadow
-    from .spec_loader import load_spec
+    from .render.files import check_migration_name, list_migrations, next_version, write_all
+    from .render.migrations import templates_for
+    from .postgres.shadow import shadow
+    from .spec.loader import load_spec
     from .workflows import repair_plan
 
     if write is not None:
@@ -183,7 +183,7 @@ def push_command(
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be applied; change nothing."),
 ) -> None:
     """Apply the migrations the database has not recorded, in order, each in one transaction with its history row."""
-    from .migration_files import list_migrations
+    from .render.files import list_migrations
     from .push import push
 
     migrations = list_migrations(generated)
@@ -230,10 +230,8 @@ def diff(
     colour: Colour = typer.Option(Colour.auto, "--color", help="Colour the text report."),
 ) -> None:
     """Report every drift between schema.yaml and a live database. Exit 0 none, 1 drift, 2 error."""
-    from .compare import compare
-    from .database import Target
-    from .report import to_json, to_text
-    from .states import in_parallel, scope_for, snapshot_of
+    from .drift.compare import compare
+    from .drift.report import to_json, to_text
 
     schema_given = schema_option is not None
     schema = schema_option or Path("schema.yaml")
@@ -242,37 +240,14 @@ def diff(
     if from_url and db:
         raise UserError(Problem("diff", "--db cannot be combined with --from/--to", "use one form"))
     if from_url and to_url:
-        from .spec_loader import load_spec
+        from .workflows import two_databases
 
-        expected_target, actual_target = Target.parse(from_url, "--from"), Target.parse(to_url, "--to")
-        # No schema.yaml unless asked for: with --schema, its seeded tables are compared too.
-        scope = scope_for(load_spec(schema) if schema_given else None)
-        expected, actual = in_parallel(lambda: snapshot_of(expected_target, scope, "--from database"),
-                                       lambda: snapshot_of(actual_target, scope, "--to database"))
-        labels = (expected_target.label, actual_target.label)
+        expected, actual, labels = two_databases(from_url, to_url, schema if schema_given else None)
     else:
-        from .render import templates_for
-        from .shadow import shadow
-        from .spec_loader import load_spec
-        from .states import committed_snapshot, desired_snapshot
+        from .workflows import schema_against
 
         db = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
-        live = Target.parse(db, "--db") if db else None
-        spec = load_spec(schema)
-        scope = scope_for(spec)
-        templates_dir = templates_for(schema, templates)
-        with shadow(shadow_url) as throwaway:
-            def desired_job():
-                return desired_snapshot(throwaway, spec, templates_dir, scope)
-
-            def actual_job():
-                if live:
-                    return snapshot_of(live, scope, "database")
-                return committed_snapshot(throwaway, generated, scope)
-
-            actual, expected = in_parallel(actual_job, desired_job)  # the live read fails fastest: report it first
-        labels = (f"{schema} (rendered, applied to a shadow database)",
-                  live.label if live else f"{generated}/ (embedded default: committed migrations on a throwaway database)")
+        expected, actual, labels = schema_against(db, schema, templates, generated, shadow_url)
     drifts = compare(expected, actual)
     if output is Format.json:
         typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries), nl=False)

@@ -40,11 +40,16 @@ def fingerprint(*source_files: str) -> str:
     return "\n".join(parts)
 
 
+def cache_dir() -> Path:
+    base = os.environ.get("SUPASCHEMA_CACHE_DIR") or os.path.join(
+        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "supaschema"
+    )
+    return Path(base)
+
+
 def _path(kind: str, key: str) -> Path | None:
     if os.environ.get("SUPASCHEMA_NO_CACHE"):
         return None
-    from .postgres_server import cache_dir
-
     return cache_dir() / kind / f"{hashlib.sha256(key.encode('utf-8')).hexdigest()}.pickle"
 
 

@@ -12,10 +12,10 @@ import time
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .database import Target, connect
+from .postgres.connection import Target, connect
 from .errors import Problem, UserError
-from .migration_files import MigrationFile
-from .sql_statements import split_statements
+from .render.files import MigrationFile
+from .sqltext.statements import split_statements
 
 if TYPE_CHECKING:
     import psycopg

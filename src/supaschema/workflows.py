@@ -1,19 +1,20 @@
-"""The multi-step jobs behind `gen` (once a baseline exists) and `plan`: states -> drift -> plan -> SQL."""
+"""The multi-step jobs behind the commands: which states to build, compared how; states -> drift -> plan -> SQL."""
 
 from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
 
-from . import snapshot as snap
-from .compare import Drift, compare
-from .database import Target
+from .catalog import snapshot as snap
+from .drift.compare import Drift, compare
+from .postgres.connection import Target
 from .errors import Problem, UserError
-from .plan import Plan, make_plan
-from .plan_render import render_plan
-from .shadow import Throwaway
-from .spec import Spec
-from .states import committed_snapshot, desired_snapshot, scope_for, snapshot_of
+from .plan.operations import Plan
+from .plan.planner import make_plan
+from .plan.render import render_plan
+from .postgres.shadow import Throwaway
+from .spec.model import Spec
+from .catalog.states import committed_snapshot, desired_snapshot, in_parallel, scope_for, snapshot_of
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,3 +55,43 @@ def refuse_destructive(planned: Planned) -> None:
     if planned.destructive:
         raise UserError([Problem(target, "this change deletes data",
                                  "review it, then run again with --allow-destructive to include it") for target in planned.destructive])
+
+
+Labels = tuple[str, str]
+
+
+def two_databases(from_url: str, to_url: str, schema: Path | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels]:
+    """`diff --from --to`: the same engine on any two databases; schema.yaml only when given, for its seeded tables."""
+    from .spec.loader import load_spec
+
+    expected_target, actual_target = Target.parse(from_url, "--from"), Target.parse(to_url, "--to")
+    scope = scope_for(load_spec(schema) if schema is not None else None)
+    expected, actual = in_parallel(lambda: snapshot_of(expected_target, scope, "--from database"),
+                                   lambda: snapshot_of(actual_target, scope, "--to database"))
+    return expected, actual, (expected_target.label, actual_target.label)
+
+
+def schema_against(db: str | None, schema: Path, templates: Path | None, generated: Path,
+                   shadow_url: str | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels]:
+    """`diff`: schema.yaml's desired state against a live database, or (no database) the committed migrations."""
+    from .postgres.shadow import shadow
+    from .render.migrations import templates_for
+    from .spec.loader import load_spec
+
+    live = Target.parse(db, "--db") if db else None
+    spec = load_spec(schema)
+    scope = scope_for(spec)
+    templates_dir = templates_for(schema, templates)
+    with shadow(shadow_url) as throwaway:
+        def desired_job():
+            return desired_snapshot(throwaway, spec, templates_dir, scope)
+
+        def actual_job():
+            if live:
+                return snapshot_of(live, scope, "database")
+            return committed_snapshot(throwaway, generated, scope)
+
+        actual, expected = in_parallel(actual_job, desired_job)  # the live read fails fastest: report it first
+    labels = (f"{schema} (rendered, applied to a shadow database)",
+              live.label if live else f"{generated}/ (embedded default: committed migrations on a throwaway database)")
+    return expected, actual, labels

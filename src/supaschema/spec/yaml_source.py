@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import yaml
 
-from .errors import Problem, UserError
+from ..errors import Problem, UserError
 
 T = TypeVar("T")
 

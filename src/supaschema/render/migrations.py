@@ -9,14 +9,15 @@ from pathlib import Path
 
 import jinja2
 
-from . import spec as s
-from . import sql_text
-from .errors import Problem, UserError
+from ..spec import model as s
+from ..sqltext import quoting as sql_text
+from ..errors import Problem, UserError
 
 
 def bundled_templates() -> Path:
-    here = Path(__file__).resolve().parent
-    for candidate in (here / "templates", here.parents[1] / "templates"):
+    package = Path(__file__).resolve().parents[1]
+    # Installed: templates/ inside the package (the wheel force-includes it); editable: the repository's.
+    for candidate in (package / "templates", package.parents[1] / "templates"):
         if (candidate / "migration.sql.j2").is_file():
             return candidate
     raise UserError(Problem("templates", "no bundled templates found", "reinstall supaschema or pass --templates DIR"))

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from .errors import Problem, UserError
+from ..errors import Problem, UserError
 
 if TYPE_CHECKING:
     import psycopg

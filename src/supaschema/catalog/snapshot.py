@@ -13,7 +13,7 @@ import operator
 from dataclasses import dataclass, field
 from typing import Any, ClassVar
 
-from .sql_text import ident
+from ..sqltext.quoting import ident
 
 
 def _table_child_path(obj: Any) -> str:

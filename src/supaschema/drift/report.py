@@ -11,7 +11,7 @@ from collections import Counter
 from itertools import groupby
 from typing import Any
 
-from .compare import SEVERITY_ORDER, Drift
+from ..drift.compare import SEVERITY_ORDER, Drift
 
 JSON_VERSION = 1
 SIDE_BY_SIDE = 28  # values up to this width share one line: expected | actual

@@ -9,7 +9,7 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from .errors import Problem, UserError
+from ..errors import Problem, UserError
 
 
 def missing_files(out_dir: Path, rendered: dict[str, str]) -> list[str]:

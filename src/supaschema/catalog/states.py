@@ -9,13 +9,13 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from . import snapshot as snap
-from .database import Target, connect
-from .errors import Problem, UserError
-from .introspect import Scope, SeedScope, introspect
-from .render import render_migrations
-from .shadow import Throwaway
-from .spec import API_ROLES, Spec
+from ..catalog import snapshot as snap
+from ..postgres.connection import Target, connect
+from ..errors import Problem, UserError
+from ..catalog.introspect import Scope, SeedScope, introspect
+from ..render.migrations import render_migrations
+from ..postgres.shadow import Throwaway
+from ..spec.model import API_ROLES, Spec
 
 
 def scope_for(spec: Spec | None) -> Scope:
@@ -55,7 +55,7 @@ def desired_snapshot(throwaway: Throwaway, spec: Spec, templates: Path, scope: S
 
 
 def committed_files(folder: Path) -> list[tuple[str, str]]:
-    from .migration_files import list_migrations
+    from ..render.files import list_migrations
 
     migrations = list_migrations(folder)  # every .sql file must be a migration, in version order
     if not migrations:
@@ -72,10 +72,10 @@ def _applied_snapshot(throwaway: Throwaway, migrations: list[tuple[str, str]], s
     nothing else than the SQL, the stub, the scope, the server's version and our introspection code."""
     import dataclasses
 
-    from . import disk_cache
-    from .shadow import supabase_stub_sql
+    from .. import disk_cache
+    from ..postgres.shadow import supabase_stub_sql
 
-    key = "\0".join([disk_cache.fingerprint("snapshot.py", "introspect.py", "database.py", "sql/introspect/*.sql"),
+    key = "\0".join([disk_cache.fingerprint("catalog/*.py", "catalog/queries/*.sql", "postgres/connection.py"),
                      throwaway.server_version(), repr(scope), supabase_stub_sql(),
                      *(sql for _, sql in migrations)])
     cached = disk_cache.load("shadow-states", key, snap.Snapshot)

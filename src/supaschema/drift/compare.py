@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from . import snapshot as snap
+from ..catalog import snapshot as snap
 
 SECURITY, SCHEMA, DATA, COSMETIC = "security", "schema", "data", "cosmetic"
 SEVERITY_ORDER = {SECURITY: 0, SCHEMA: 1, DATA: 2, COSMETIC: 3}

@@ -16,15 +16,15 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 
-from .database import Target, apply_sql, connect
-from .sql_text import ident
+from ..postgres.connection import Target, apply_sql, connect
+from ..sqltext.quoting import ident
 
 STUB_TEMPLATE_PREFIX = "supaschema_stub"
 
 
 @cache
 def supabase_stub_sql() -> str:
-    return resources.files("supaschema.sql").joinpath("supabase_stub.sql").read_text("utf-8")
+    return resources.files("supaschema.postgres").joinpath("supabase_stub.sql").read_text("utf-8")
 
 
 class Throwaway:
@@ -139,7 +139,7 @@ def shadow(shadow_url: str | None = None) -> Iterator[Throwaway]:
         finally:
             throwaway.drop_all()
         return
-    from .postgres_server import LocalPostgres
+    from ..postgres.server import LocalPostgres
 
     server = LocalPostgres()
     try:

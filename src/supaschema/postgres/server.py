@@ -19,7 +19,8 @@ from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
 
-from .errors import Problem, UserError
+from ..disk_cache import cache_dir
+from ..errors import Problem, UserError
 
 INSTALL_HINT = (
     "install PostgreSQL server binaries: `apt-get install postgresql` (Debian/Ubuntu), "
@@ -152,13 +153,6 @@ def _hand_to_postgres(folder: Path) -> None:
     if os.geteuid() == 0 and root_strategy() == "setpriv":
         for path in (folder, *folder.rglob("*")):
             os.lchown(path, NOBODY, NOBODY)
-
-
-def cache_dir() -> Path:
-    base = os.environ.get("SUPASCHEMA_CACHE_DIR") or os.path.join(
-        os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache"), "supaschema"
-    )
-    return Path(base)
 
 
 def _run(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:

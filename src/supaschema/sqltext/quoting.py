@@ -17,7 +17,7 @@ _BARE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
 
 @cache
 def reserved_keywords() -> frozenset[str]:
-    text = resources.files("supaschema.sql").joinpath("reserved_keywords.txt").read_text("utf-8")
+    text = resources.files("supaschema.sqltext").joinpath("reserved_keywords.txt").read_text("utf-8")
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import jinja2
 
-from .errors import Problem, UserError
-from .plan import Operation, Plan, hazard_counts
-from .render import environment
+from ..errors import Problem, UserError
+from .operations import Operation, Plan, hazard_counts
+from ..render.migrations import environment
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,7 +2,7 @@
 
 The same code reads the shadow database (desired state) and the live one, so
 both sides are normalised by PostgreSQL itself. Queries live in
-sql/introspect/*.sql; each small loader turns its rows into snapshot objects.
+catalog/queries/*.sql; each small loader turns its rows into snapshot objects.
 """
 
 from __future__ import annotations
@@ -14,10 +14,10 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
-from . import snapshot as snap
-from .database import begin_catalog_read
-from .spec import API_ROLES
-from .sql_text import ident, qualified
+from ..catalog import snapshot as snap
+from ..postgres.connection import begin_catalog_read
+from ..spec.model import API_ROLES
+from ..sqltext.quoting import ident, qualified
 
 if TYPE_CHECKING:
     import psycopg
@@ -44,7 +44,7 @@ class Scope:
 
 @cache
 def query(name: str) -> str:
-    return resources.files("supaschema.sql.introspect").joinpath(f"{name}.sql").read_text("utf-8")
+    return resources.files("supaschema.catalog.queries").joinpath(f"{name}.sql").read_text("utf-8")
 
 
 def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:

@@ -1,0 +1,51 @@
+"""Planning columns: add, drop, and each property changed in place (or by drop-and-add where PostgreSQL must)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from ..catalog import snapshot as snap
+from .operations import DELETES_DATA, LOCKS_TABLE, REWRITES_TABLE, Phase
+from .policies import rebuild_policies
+from .registry import handles
+
+if TYPE_CHECKING:
+    from ..drift.compare import Drift
+    from .planner import Planner
+
+
+@handles("column", "missing")
+def column_missing(p: Planner, drift: Drift | None, column: snap.Column) -> None:
+    hazards = (LOCKS_TABLE,) + ((REWRITES_TABLE,) if column.generated or column.identity else ())
+    p.emit("add_column", Phase.COLUMNS, column.path, hazards, column=column)
+    if column.comment is not None:
+        p.emit("comment_column", Phase.COMMENTS, column.path, (), column=column, comment=column.comment)
+
+
+@handles("column", "extra")
+def column_extra(p: Planner, drift: Drift, column: snap.Column) -> None:
+    p.emit("drop_column", Phase.DROP_COLUMNS, column.path, (DELETES_DATA, LOCKS_TABLE), column=column)
+
+
+@handles("column", "changed")
+def column_changed(p: Planner, drift: Drift, column: snap.Column) -> None:
+    actual = p.have.get(drift)
+    if drift.field in ("type", "collation"):
+        if ("alter_column_type", column.path) not in p.emitted:
+            p.emit("alter_column_type", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
+            rebuild_policies(p, column.schema, column.table)
+    elif drift.field == "not_null":
+        p.emit("alter_column_not_null", Phase.COLUMNS, column.path, (LOCKS_TABLE,), column=column)
+    elif drift.field == "default":
+        # Identity and generated columns get their value another way; those fields handle them.
+        if not (column.identity or column.generated or actual.generated):
+            p.emit("alter_column_default", Phase.COLUMNS, column.path, (), column=column)
+    elif drift.field == "identity":
+        p.emit("alter_column_identity", Phase.COLUMN_IDENTITY, column.path, (LOCKS_TABLE,), column=column,
+               previous=actual.identity, actual_default=actual.default)
+    elif drift.field == "generated":
+        # PostgreSQL cannot turn a column into or out of a generated one in place.
+        p.emit("drop_column", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
+        p.emit("add_column", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
+    elif drift.field == "comment":
+        p.emit("comment_column", Phase.COMMENTS, column.path, (), column=column, comment=column.comment)

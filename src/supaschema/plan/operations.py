@@ -1,0 +1,95 @@
+"""What a plan is made of: operations, the phase that orders them, and the hazards they carry.
+
+Destructiveness and hazards come from the operation's type, never from looking
+at SQL text.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import IntEnum
+
+DELETES_DATA = "DELETES_DATA"
+REWRITES_TABLE = "REWRITES_TABLE"
+LOCKS_TABLE = "LOCKS_TABLE"
+CHANGES_ACCESS = "CHANGES_ACCESS"
+HAZARD_ORDER = (DELETES_DATA, REWRITES_TABLE, LOCKS_TABLE, CHANGES_ACCESS)
+
+
+class Phase(IntEnum):
+    """The one explicit order of a plan, read top to bottom."""
+
+    DROP_POLICIES = 10
+    DROP_TRIGGERS = 20
+    DROP_INDEXES = 30
+    DROP_FOREIGN_KEYS = 40
+    DROP_CONSTRAINTS = 50
+    DROP_RETYPED_FUNCTIONS = 55  # a function whose result type changes cannot be replaced in place
+    FUNCTIONS = 60
+    CREATE_TABLES = 70
+    COLUMN_IDENTITY = 75  # before defaults: a column stops being identity before it gets a default
+    COLUMNS = 80
+    CONSTRAINTS = 90
+    FOREIGN_KEYS = 100
+    INDEXES = 110
+    RLS = 120
+    POLICIES = 130
+    TRIGGERS = 140
+    COMMENTS = 150
+    DROP_COLUMNS = 160
+    DROP_TABLES = 170
+    DROP_FUNCTIONS = 180
+    SEED_ROWS = 190
+    GRANTS = 200
+
+
+@dataclass(frozen=True, slots=True)
+class Operation:
+    action: str  # names the template: templates/plan/<action>.sql.j2
+    phase: Phase
+    target: str  # the object path, for the header and comments
+    params: dict = field(default_factory=dict, compare=False, hash=False)
+    hazards: tuple[str, ...] = ()
+
+    @property
+    def destructive(self) -> bool:
+        return DELETES_DATA in self.hazards
+
+
+@dataclass(frozen=True, slots=True)
+class Plan:
+    operations: tuple[Operation, ...]
+
+
+def hazard_counts(plan: Plan) -> dict[str, int]:
+    """Operations per hazard, the gravest first; hazards no operation has are left out."""
+    counts = {h: sum(h in op.hazards for op in plan.operations) for h in HAZARD_ORDER}
+    return {h: n for h, n in counts.items() if n}
+
+
+# Operations that read better as one statement when they share everything but a list.
+_MERGEABLE = {
+    "grant": lambda op: (op.params["grant"].object_kind, op.params["grant"].object, op.params["grant"].grantee, op.params["grant"].grantable),
+    "revoke": lambda op: (op.params["grant"].object_kind, op.params["grant"].object, op.params["grant"].grantee),
+    "insert_seed_rows": lambda op: (op.params["row"].schema, op.params["row"].table),
+    "update_seed_row": lambda op: op.target,
+}
+_LIST_PARAM = {"grant": "grants", "revoke": "grants", "insert_seed_rows": "rows", "update_seed_row": "changes"}
+_ITEM_PARAM = {"grant": "grant", "revoke": "grant", "insert_seed_rows": "row", "update_seed_row": "change"}
+
+
+def merged(operations: list[Operation]) -> list[Operation]:
+    """GRANT SELECT, INSERT ... instead of one GRANT per privilege; one INSERT for many seed rows."""
+    result: list[Operation] = []
+    for op in operations:
+        key = _MERGEABLE.get(op.action)
+        item = op.params.get(_ITEM_PARAM.get(op.action, ""))
+        previous = result[-1] if result else None
+        if key and previous is not None and previous.action == op.action and key(previous) == key(op):
+            items = previous.params[_LIST_PARAM[op.action]] + [item]
+            result[-1] = Operation(op.action, op.phase, op.target, {**previous.params, _LIST_PARAM[op.action]: items}, op.hazards)
+        elif key:
+            result.append(Operation(op.action, op.phase, op.target, {**op.params, _LIST_PARAM[op.action]: [item]}, op.hazards))
+        else:
+            result.append(op)
+    return result

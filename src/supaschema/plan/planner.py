@@ -1,0 +1,89 @@
+"""Drift items -> ordered operations that turn the actual database into the desired one.
+
+Each drift item maps to one or more operations through the handler registered for
+its (kind, change) in one module per kind: tables, columns, constraints (and
+indexes), policies, functions, triggers, grants, seeds. Every operation carries
+its phase (which fixes the order: functions before the tables that use them,
+tables before indexes, RLS and policies, triggers after functions, seed rows after
+columns, grants last) and its hazards. Rendering is plan.render's job.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from ..catalog import snapshot as snap
+from ..catalog.introspect import Scope
+from ..drift.compare import Drift
+from . import columns, constraints, functions, grants, policies, seeds, tables, triggers
+from .operations import Operation, Phase, Plan, merged
+from .registry import HANDLERS
+
+# Importing a kind's module registers its handlers.
+KIND_MODULES = (tables, columns, constraints, policies, functions, triggers, grants, seeds)
+
+
+class SnapshotIndex:
+    """Objects of a snapshot by (kind, path), as drift items name them, and children by table."""
+
+    def __init__(self, snapshot: snap.Snapshot):
+        self.snapshot = snapshot
+        self._children: dict[type, dict[tuple[str, str], list[Any]]] = {}
+        self._grants: dict[str, list[snap.GrantItem]] | None = None
+        self.by_path: dict[tuple[str, str, str | None], Any] = {}
+        for kind in snap.KINDS:
+            for obj in snapshot.of(kind).values():
+                if isinstance(obj, snap.Grant):
+                    for item in obj.items().values():
+                        self.by_path[(kind.KIND, obj.path, item.label)] = item
+                else:
+                    self.by_path[(kind.KIND, obj.path, None)] = obj
+
+    def get(self, drift: Drift) -> Any:
+        label = drift.field.split(":")[0] if drift.kind == "grant" and drift.field else None
+        return self.by_path[(drift.kind, drift.object, label)]
+
+    def children(self, kind: type, schema: str, table: str) -> list[Any]:
+        if kind not in self._children:
+            grouped: dict[tuple[str, str], list[Any]] = {}
+            for obj in self.snapshot.of(kind).values():
+                grouped.setdefault((obj.schema, obj.table), []).append(obj)
+            self._children[kind] = grouped
+        return self._children[kind].get((schema, table), [])
+
+    def grants_on(self, path: str) -> list[snap.GrantItem]:
+        if self._grants is None:
+            self._grants = {}
+            for grant in self.snapshot.of(snap.Grant).values():
+                self._grants.setdefault(grant.object, []).extend(grant.items().values())
+        return self._grants.get(path, [])
+
+
+class Planner:
+    """Collects operations; several drifts of one object give one statement."""
+
+    def __init__(self, want: SnapshotIndex, have: SnapshotIndex, scope: Scope):
+        self.want, self.have, self.scope = want, have, scope
+        self.operations: list[Operation] = []
+        self.sequence: dict[int, int] = {}
+        self.emitted: set[tuple[str, str]] = set()  # (action, target)
+
+    def emit(self, action: str, phase: Phase, target: str, hazards: tuple[str, ...] = (), **params: Any) -> None:
+        op = Operation(action, phase, target, params, hazards)
+        self.sequence[id(op)] = len(self.operations)
+        self.operations.append(op)
+        self.emitted.add((action, target))
+
+    def add(self, drift: Drift) -> None:
+        obj = self.want.get(drift) if drift.change != "extra" else self.have.get(drift)
+        HANDLERS[(drift.kind, drift.change)](self, drift, obj)
+
+    def ordered(self) -> list[Operation]:
+        return sorted(self.operations, key=lambda op: (op.phase, self.sequence[id(op)]))
+
+
+def make_plan(drifts: list[Drift], desired: snap.Snapshot, actual: snap.Snapshot, scope: Scope) -> Plan:
+    planner = Planner(SnapshotIndex(desired), SnapshotIndex(actual), scope)
+    for drift in drifts:
+        planner.add(drift)
+    return Plan(tuple(merged(planner.ordered())))

@@ -1,0 +1,1 @@
+"""Stage 3: PostgreSQL servers, connections (read-only for live databases) and throwaway shadow databases."""

@@ -1,0 +1,49 @@
+"""Functions: signature, body, security settings and EXECUTE grants."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from . import model as s
+from .expressions import type_error
+from .reading import Reader, split_qualified
+
+FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to"}
+VOLATILITIES = {"volatile": "VOLATILE", "stable": "STABLE", "immutable": "IMMUTABLE"}
+
+
+def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
+    result = []
+    for key, key_node, value in r.src.items(node, "functions"):
+        path = f"functions.{key}"
+        schema, name = split_qualified(key)
+        f = r.src.fields(value, path, FUNCTION_KEYS, {"returns", "language", "body"})
+        if not r.name(key_node, "functions", name) or not {"returns", "language", "body"} <= f.keys():
+            continue
+        returns = r.src.text(f["returns"], f"{path}.returns")
+        language = r.src.text(f["language"], f"{path}.language")
+        body = r.src.text(f["body"], f"{path}.body")
+        arguments = r.src.text(f["arguments"], f"{path}.arguments") if "arguments" in f else ""
+        definer = bool(r.src.boolean(f["security_definer"], f"{path}.security_definer")) if "security_definer" in f else False
+        search_path = r.src.text(f["search_path"], f"{path}.search_path", allow_null=True) if "search_path" in f else None
+        volatility = r.src.choice(f["volatility"], f"{path}.volatility", VOLATILITIES) if "volatility" in f else "VOLATILE"
+        revoke = r.src.texts(f["revoke_execute_from"], f"{path}.revoke_execute_from") if "revoke_execute_from" in f else []
+        grant = r.src.texts(f["grant_execute_to"], f"{path}.grant_execute_to") if "grant_execute_to" in f else []
+        if language is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", language):
+            r.src.problem(f["language"], f"{path}.language", f"{language!r} is not a language name", "e.g. plpgsql or sql")
+            language = None
+        if arguments and ";" in arguments:
+            r.src.problem(f["arguments"], f"{path}.arguments", "arguments cannot hold ';'")
+            arguments = None
+        if returns is not None and (error := type_error(returns)) and returns.lower() not in ("trigger", "void"):
+            r.src.problem(f["returns"], f"{path}.returns", error)
+            returns = None
+        if definer and search_path is None:
+            r.src.problem(value, path, "a SECURITY DEFINER function must pin its search_path",
+                             "add `search_path: \"\"` and schema-qualify every name in the body")
+        if None not in (returns, language, body, volatility, arguments):
+            result.append(s.Function(schema, name, arguments, returns, language, body, definer, search_path,
+                                     volatility, tuple(revoke), tuple(grant)))
+    return result

@@ -1,0 +1,35 @@
+"""Indexes of a table."""
+
+from __future__ import annotations
+
+import yaml
+
+from . import model as s
+from .reading import Reader
+
+INDEX_KEYS = {"columns", "unique", "using", "where"}
+INDEX_METHODS = {m: m for m in ("btree", "hash", "gin", "gist", "brin")}
+
+
+def read_indexes(r: Reader, node: yaml.Node, path: str, column_names: set[str], table: str) -> list[s.Index]:
+    result = []
+    for name, key_node, value in r.src.items(node, path):
+        ipath = f"{path}.{name}"
+        f = r.src.fields(value, ipath, INDEX_KEYS, {"columns"})
+        if "columns" not in f or not r.name(key_node, path, name):
+            continue
+        columns = []
+        for entry in r.src.texts(f["columns"], f"{ipath}.columns"):
+            words = entry.split()
+            order = words[1].lower() if len(words) == 2 else "asc"
+            if not words or len(words) > 2 or order not in ("asc", "desc"):
+                r.src.problem(f["columns"], f"{ipath}.columns", f"{entry!r} is not `column` or `column asc|desc`")
+                continue
+            if r.columns_exist(f["columns"], f"{ipath}.columns", [words[0]], column_names, table):
+                columns.append(s.IndexColumn(words[0], order == "desc"))
+        unique = bool(r.src.boolean(f["unique"], f"{ipath}.unique")) if "unique" in f else False
+        method = r.src.choice(f["using"], f"{ipath}.using", {m: m for m in ("btree", "hash", "gin", "gist", "brin")}) if "using" in f else "btree"
+        where = r.expression(f["where"], f"{ipath}.where", column_names) if "where" in f else None
+        if columns and method:
+            result.append(s.Index(name, tuple(columns), unique, method, where))
+    return result

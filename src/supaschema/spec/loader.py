@@ -1,0 +1,56 @@
+"""schema.yaml -> Spec, reporting every problem with its file:line.
+
+Reading happens in two passes: shapes and types first (per object), then
+references between objects (columns, tables, functions, migration contents),
+so one run lists all problems instead of stopping at the first.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from .. import disk_cache
+from ..errors import Problem, UserError
+from . import model as s
+from .functions import read_functions
+from .migrations import read_migrations
+from .reading import Reader
+from .seeds import read_seeds
+from .tables import read_tables
+from .triggers import read_triggers
+from .yaml_source import Source, compose
+
+TOP_KEYS = {"tables", "functions", "triggers", "seeds", "migrations"}
+
+
+def load_spec(path: Path) -> s.Spec:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise UserError(Problem(str(path), "file not found", "run from the project folder or pass --schema PATH")) from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise UserError(Problem(str(path), f"cannot read: {exc}", "check the file's permissions and encoding (UTF-8)")) from None
+    # Only valid specs are stored; the key covers the text and the code that validates it.
+    key = disk_cache.fingerprint("spec/*.py") + "\0" + text
+    cached = disk_cache.load("specs", key, s.Spec)
+    if cached is not None:
+        return cached
+    spec = parse_spec(text, str(path))
+    disk_cache.store("specs", key, spec)
+    return spec
+
+
+def parse_spec(text: str, filename: str = "schema.yaml") -> s.Spec:
+    source = Source(filename)
+    root = compose(text, filename)
+    if root is None:
+        raise UserError(Problem(f"{filename}:1", "the file is empty", "declare at least `tables:`"))
+    top = source.fields(root, "", TOP_KEYS, {"tables"})
+    reader = Reader(source)
+    tables = read_tables(reader, top["tables"]) if "tables" in top else []
+    functions = read_functions(reader, top["functions"]) if "functions" in top else []
+    triggers = read_triggers(reader, top["triggers"], tables, functions) if "triggers" in top else []
+    seeds = read_seeds(reader, top["seeds"], tables) if "seeds" in top else []
+    migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds)
+    source.raise_if_any()
+    return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations))

@@ -1,0 +1,111 @@
+"""The `migrations:` list: which file holds which object, each once and after what it needs."""
+
+from __future__ import annotations
+
+import re
+
+import yaml
+
+from . import model as s
+from .reading import Reader, split_qualified
+from .tables import check_references
+from .yaml_source import closest
+
+MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers"}
+_VERSION = re.compile(r"^\d{14}$")
+_MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
+
+
+def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds) -> list[s.Migration]:
+    check_references(r, tables)
+    if node is None:
+        r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
+        return []
+    table_names = {t.name for t in tables}
+    policy_keys = {(t.name, p.name) for t in tables for p in t.policies}
+    function_names = {f"{f.schema}.{f.name}" for f in functions}
+    trigger_names = {t.name for t in triggers}
+    seed_names = {sd.table for sd in seeds}
+    placed: dict[tuple[str, object], int] = {}
+    result = []
+    last_version = ""
+    for i, item in enumerate(r.src.sequence(node, "migrations")):
+        path = f"migrations[{i}]"
+        f = r.src.fields(item, path, MIGRATION_KEYS, {"version", "name"})
+        version = r.src.text(f["version"], f"{path}.version") if "version" in f else None
+        name = r.src.text(f["name"], f"{path}.name") if "name" in f else None
+        if version is not None and not _VERSION.match(version):
+            r.src.problem(f["version"], f"{path}.version", f"{version!r} is not a 14-digit timestamp", 'write it quoted, e.g. "20251018000001"')
+            version = None
+        if version is not None:
+            if version <= last_version:
+                r.src.problem(f["version"], f"{path}.version", f"{version} does not come after {last_version}", "versions must increase down the list")
+            last_version = max(version, last_version)
+        if name is not None and not _MIGRATION_NAME.match(name):
+            r.src.problem(f["name"], f"{path}.name", f"{name!r} must be lowercase letters, digits and _", "e.g. create_pricing_tables")
+            name = None
+        description = (r.src.text(f["description"], f"{path}.description") or "") if "description" in f else ""
+        contents: dict[str, list] = {}
+        for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names), ("triggers", trigger_names)):
+            refs = []
+            for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
+                ref_q = ".".join(split_qualified(ref)) if kind == "functions" else ref
+                if ref_q not in known:
+                    r.src.problem(f[kind], f"{path}.{kind}", f"{ref!r} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
+                    continue
+                place(r, placed, (kind, ref_q), i, f[kind], path)
+                refs.append(ref_q)
+            contents[kind] = refs
+        policies = []
+        for entry in r.src.sequence(f["policies"], f"{path}.policies") if "policies" in f else []:
+            for table, _, pnode in r.src.items(entry, f"{path}.policies"):
+                pname = r.src.text(pnode, f"{path}.policies.{table}")
+                if (table, pname) not in policy_keys:
+                    r.src.problem(pnode, f"{path}.policies", f"policy {pname!r} on table {table!r} is not declared",
+                                     closest(f"{pname}", sorted(p for t, p in policy_keys if t == table)))
+                    continue
+                place(r, placed, ("policies", (table, pname)), i, pnode, path)
+                policies.append((table, pname))
+        if version and name:
+            result.append(s.Migration(version, name, description, tuple(contents["tables"]), tuple(policies),
+                                      tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"])))
+    check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers)
+    return result
+
+
+def place(r: Reader, placed: dict, key: tuple, index: int, node: yaml.Node, path: str) -> None:
+    if key in placed:
+        r.src.problem(node, path, f"{_label(key)} is already in migrations[{placed[key]}]", "list each object in one migration only")
+    else:
+        placed[key] = index
+
+
+def check_placement(r: Reader, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers) -> None:
+    everything = ([("tables", t) for t in sorted(table_names)] + [("policies", p) for p in sorted(policy_keys)]
+                  + [("functions", f) for f in sorted(function_names)] + [("triggers", t) for t in sorted(trigger_names)]
+                  + [("seeds", sd) for sd in sorted(seed_names)])
+    for key in everything:
+        if key not in placed:
+            r.src.problem(node, "migrations", f"{_label(key)} is not in any migration", f"add it to a migration's `{key[0]}:` list")
+    # An object may not come before what it needs.
+    needs = [(("policies", p), ("tables", p[0])) for p in policy_keys]
+    needs += [(("seeds", sd), ("tables", sd)) for sd in seed_names]
+    for t in triggers:
+        needs.append((("triggers", t.name), ("functions", f"{t.function_schema}.{t.function}")))
+        if t.table_schema == "public":
+            needs.append((("triggers", t.name), ("tables", t.table)))
+    for table in tables:
+        for fk in table.foreign_keys:
+            if fk.ref_schema == "public" and fk.ref_table != table.name:
+                needs.append((("tables", table.name), ("tables", fk.ref_table)))
+    for obj, dependency in needs:
+        if obj in placed and dependency in placed and placed[obj] < placed[dependency]:
+            r.src.problem(node, "migrations", f"{_label(obj)} is in migrations[{placed[obj]}] but needs {_label(dependency)} from migrations[{placed[dependency]}]",
+                             "move it to the same or a later migration")
+
+
+def _label(key: tuple) -> str:
+    kind, ref = key
+    if kind == "policies":
+        return f"policy {ref[1]!r} on {ref[0]}"
+    return f"{kind[:-1]} {ref}"

@@ -1,0 +1,71 @@
+"""What every per-kind reader of schema.yaml shares: the source with its problems, names, expressions, columns.
+
+Each object kind has its own module (tables, columns, indexes, policies, functions,
+triggers, seeds, migrations) with `read_*` functions taking a `Reader`.
+"""
+
+from __future__ import annotations
+
+import yaml
+
+from .expressions import parse_expression
+from .yaml_source import Source, closest
+
+MAX_IDENTIFIER = 63
+# Tables outside schema.yaml that a Supabase project always has, with the columns we may point at.
+EXTERNAL_TABLES = {("auth", "users"): {"id", "email", "phone", "created_at", "updated_at"}}
+
+
+def split_qualified(name: str, default_schema: str = "public") -> tuple[str, str]:
+    schema, dot, rest = name.partition(".")
+    return (schema, rest) if dot else (default_schema, name)
+
+
+def identifier_error(name: str) -> str | None:
+    if not name:
+        return "a name cannot be empty"
+    if "\0" in name:
+        return "a name cannot hold a NUL character"
+    if len(name.encode()) > MAX_IDENTIFIER:
+        return f"{name!r} is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit for names"
+    return None
+
+
+def each(node: yaml.Node) -> list[yaml.Node]:
+    """A list, or a single value as a list of one."""
+    return list(node.value) if isinstance(node, yaml.SequenceNode) else [node]
+
+
+class Reader:
+    def __init__(self, source: Source):
+        self.src = source
+        # Foreign-key targets, checked once every table is known.
+        self.pending_references: list[tuple[yaml.Node, str, str, str, list[str]]] = []
+
+    def name(self, node: yaml.Node, path: str, value: str) -> bool:
+        error = identifier_error(value)
+        if error:
+            self.src.problem(node, path, error, "use a shorter name")
+        return error is None
+
+    def expression(self, node: yaml.Node, path: str, columns: set[str] | None = None) -> str | None:
+        text = self.src.text(node, path)
+        if text is None:
+            return None
+        parsed = parse_expression(text)
+        if parsed.error:
+            self.src.problem(node, path, f"{text!r} {parsed.error}", "write one PostgreSQL expression, e.g. `price >= 0`")
+            return None
+        if columns is not None:
+            for missing in sorted(parsed.columns - columns):
+                self.src.problem(node, path, f"refers to column {missing!r}, which the table does not have",
+                                 closest(missing, sorted(columns)))
+        return text
+
+    def columns_exist(self, node: yaml.Node, path: str, names: list[str], table_columns: set[str], table: str) -> bool:
+        ok = True
+        for name in names:
+            if name not in table_columns:
+                self.src.problem(node, path, f"column {name!r} does not exist in table {table!r}", closest(name, sorted(table_columns)))
+                ok = False
+        return ok
