@@ -259,6 +259,11 @@ def diff(
         raise typer.Exit(1)
 
 
+from .dev_commands import dev_app  # noqa: E402  (after `app`, whose sub-commands it adds)
+
+app.add_typer(dev_app, name="dev")
+
+
 def main() -> None:
     try:
         app()

@@ -140,7 +140,7 @@ def root_strategy() -> str:
                             "run as an ordinary user, or install util-linux"))
 
 
-def _unprivileged(argv: list[str]) -> list[str]:
+def unprivileged(argv: list[str]) -> list[str]:
     if os.geteuid() != 0:
         return argv
     if root_strategy() == "userns":
@@ -148,7 +148,7 @@ def _unprivileged(argv: list[str]) -> list[str]:
     return [shutil.which("setpriv"), f"--reuid={NOBODY}", f"--regid={NOBODY}", "--clear-groups", *argv]
 
 
-def _hand_to_postgres(folder: Path) -> None:
+def hand_to_postgres(folder: Path) -> None:
     """Under setpriv the server really is nobody: it must own its folder."""
     if os.geteuid() == 0 and root_strategy() == "setpriv":
         for path in (folder, *folder.rglob("*")):
@@ -156,7 +156,7 @@ def _hand_to_postgres(folder: Path) -> None:
 
 
 def _run(argv: list[str], what: str, env: dict[str, str] | None = None) -> None:
-    proc = subprocess.run(_unprivileged(argv), capture_output=True, text=True, env=env, timeout=300)
+    proc = subprocess.run(unprivileged(argv), capture_output=True, text=True, env=env, timeout=300)
     if proc.returncode != 0:
         detail = (proc.stderr or proc.stdout).strip().splitlines()[-5:]
         raise UserError(Problem("postgres", f"{what} failed: " + " | ".join(detail), INSTALL_HINT))
@@ -171,7 +171,7 @@ def pristine_cluster(binaries: Binaries) -> Path:
     target.parent.mkdir(parents=True, exist_ok=True)
     # initdb runs in the scratch area (nobody may not reach root's cache), then the result moves in.
     staging = Path(tempfile.mkdtemp(prefix="supaschema-initdb-", dir=scratch_dir()))
-    _hand_to_postgres(staging)
+    hand_to_postgres(staging)
     data = staging / "data"
     try:
         _run(
@@ -237,7 +237,7 @@ class LocalPostgres:
                                     "set SUPASCHEMA_SHADOW_DIR (or TMPDIR) to a writable folder")) from None
         shutil.copytree(pristine, self.data, symlinks=True)
         os.chmod(self.data, 0o700)
-        _hand_to_postgres(self.workdir)
+        hand_to_postgres(self.workdir)
         last_error: UserError | None = None
         for _attempt in range(3):  # the free port can be taken between probe and bind
             self.port = free_port()
@@ -258,7 +258,7 @@ class LocalPostgres:
             return
         if (self.data / "postmaster.pid").exists():
             subprocess.run(
-                _unprivileged([self.binaries.tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]),
+                unprivileged([self.binaries.tool("pg_ctl"), "-D", str(self.data), "-m", "immediate", "-w", "stop"]),
                 capture_output=True, timeout=60,
             )
         shutil.rmtree(self.workdir, ignore_errors=True)
