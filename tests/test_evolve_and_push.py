@@ -243,3 +243,46 @@ def test_history_written_by_the_supabase_cli_is_accepted(project, empty_db):
                          (cli_style, path.name[:14]))
     result = run_cli("push", "--db", empty_db, cwd=project)
     assert result.code == 0 and "nothing to push" in result.out, result.err
+
+
+@pytest.fixture(scope="module")
+def plain_server(server):
+    """A PostgreSQL cluster that never saw the Supabase stub: no auth schema, no API roles."""
+    from supaschema.postgres_server import LocalPostgres
+
+    with LocalPostgres(server.binaries) as pg:
+        yield pg
+
+
+def objects_outside_the_catalog(url: str) -> list[str]:
+    with psycopg.connect(url) as conn:
+        return [name for (name,) in conn.execute(
+            "SELECT nspname FROM pg_namespace WHERE nspname NOT LIKE 'pg\\_%' AND nspname <> 'information_schema' "
+            "UNION ALL SELECT relname FROM pg_class WHERE relnamespace = 'public'::regnamespace")]
+
+
+@pytest.mark.parametrize("dry_run", [False, True])
+def test_push_refuses_a_database_that_is_not_supabase_and_leaves_nothing(project, plain_server, dry_run):
+    before = objects_outside_the_catalog(plain_server.url())
+    result = run_cli("push", "--db", plain_server.url(), *(["--dry-run"] if dry_run else []), cwd=project)
+    assert result.code == 2 and result.out == "" and "Traceback" not in result.err
+    assert ("this database has no `auth` schema and no `anon` role: is it a Supabase database? "
+            "For a local one, run `supaschema dev start`") in result.err
+    assert "missing here: the auth schema, the role anon, the role authenticated, the role service_role" in result.err
+    assert "fix the migration" not in result.err
+    assert objects_outside_the_catalog(plain_server.url()) == before == ["public"]  # not even supabase_migrations
+
+
+def test_push_names_only_what_is_missing(project, server):
+    """On a cluster that has Supabase's roles, a new database still lacks the auth schema."""
+    with psycopg.connect(server.url(), autocommit=True) as conn:
+        conn.execute("DROP DATABASE IF EXISTS supaschema_plain_db")
+        conn.execute("CREATE DATABASE supaschema_plain_db")
+    url = server.url("supaschema_plain_db")
+    try:
+        result = run_cli("push", "--db", url, cwd=project)
+        assert result.code == 2 and "this database has no `auth` schema: is it a Supabase database?" in result.err
+        assert objects_outside_the_catalog(url) == ["public"]
+    finally:
+        with psycopg.connect(server.url(), autocommit=True) as conn:
+            conn.execute("DROP DATABASE supaschema_plain_db WITH (FORCE)")

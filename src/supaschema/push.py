@@ -16,6 +16,7 @@ from .postgres.connection import Target, connect
 from .errors import Problem, UserError
 from .render.files import MigrationFile
 from .sqltext.statements import split_statements
+from .spec.model import API_ROLES
 
 if TYPE_CHECKING:
     import psycopg
@@ -47,6 +48,7 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
     where = f"database {target.label}"
     conn = connect(target, what="database", read_only=dry_run)
     try:
+        _require_supabase(conn, where)
         if not dry_run:
             conn.autocommit = True
             _lock(conn, where)
@@ -67,6 +69,25 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
                                 "push as the database owner (on Supabase: postgres)")) from None
     finally:
         conn.close()
+
+
+def _require_supabase(conn: "psycopg.Connection", where: str) -> None:
+    """The migrations rely on what every Supabase project has; without it they would fail half-way
+    through the first file with an error that blames the migration. Checked before anything is written."""
+    with conn.transaction():
+        has_auth, missing_roles = conn.execute(
+            "SELECT pg_catalog.to_regnamespace('auth') IS NOT NULL, "
+            "ARRAY(SELECT r FROM unnest(%s::text[]) WITH ORDINALITY AS w(r, n) "
+            "WHERE NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = r) ORDER BY n)",
+            (list(API_ROLES),)).fetchone()
+    if has_auth and not missing_roles:
+        return
+    lacks = ([] if has_auth else ["no `auth` schema"]) + ([f"no `{missing_roles[0]}` role"] if missing_roles else [])
+    missing = ([] if has_auth else ["the auth schema"]) + [f"the role {role}" for role in missing_roles]
+    raise UserError(Problem(where, f"this database has {' and '.join(lacks)}: is it a Supabase database? "
+                                   "For a local one, run `supaschema dev start`",
+                            f"push to a Supabase project's database; the migrations need what Supabase provides "
+                            f"(missing here: {', '.join(missing)})"))
 
 
 def _lock(conn: "psycopg.Connection", where: str) -> None:
