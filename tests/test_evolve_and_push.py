@@ -248,7 +248,7 @@ def test_history_written_by_the_supabase_cli_is_accepted(project, empty_db):
 @pytest.fixture(scope="module")
 def plain_server(server):
     """A PostgreSQL cluster that never saw the Supabase stub: no auth schema, no API roles."""
-    from supaschema.postgres_server import LocalPostgres
+    from supaschema.postgres.server import LocalPostgres
 
     with LocalPostgres(server.binaries) as pg:
         yield pg

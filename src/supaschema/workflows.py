@@ -95,3 +95,22 @@ def schema_against(db: str | None, schema: Path, templates: Path | None, generat
     labels = (f"{schema} (rendered, applied to a shadow database)",
               live.label if live else f"{generated}/ (embedded default: committed migrations on a throwaway database)")
     return expected, actual, labels
+
+
+def prepare_dev_database(url: str, generated: Path) -> tuple[bool, list[str]]:
+    """The Supabase stub (once) and the migrations the database has not recorded; returns
+    whether the stub was applied now, and the names of the files pushed."""
+    from .postgres.connection import apply_sql, connect
+    from .postgres.shadow import supabase_stub_sql
+    from .push import push
+    from .render.files import list_migrations
+
+    target = Target(url, url)  # a local URL without a password
+    with connect(target, what="local database", read_only=False) as conn:
+        fresh = conn.execute("SELECT pg_catalog.to_regnamespace('auth') IS NULL").fetchone()[0]
+        if fresh:
+            apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
+    migrations = list_migrations(generated) if generated.is_dir() else []
+    if not migrations:
+        return fresh, []
+    return fresh, [m.path.name for m in push(target, migrations).applied]

@@ -8,8 +8,8 @@ import socket
 import psycopg
 import pytest
 
-from supaschema.dev_database import DevPaths, discard, project_port
-from supaschema.postgres_server import free_port
+from supaschema.postgres.dev import DevPaths, discard, project_port
+from supaschema.postgres.server import free_port
 
 from .helpers import GENERATED, ROOT, run_cli
 

@@ -21,8 +21,8 @@ import time
 from dataclasses import dataclass
 from pathlib import Path
 
-from .errors import Problem, UserError
-from .postgres_server import Binaries, find_binaries, hand_to_postgres, pristine_cluster, root_strategy, unprivileged
+from ..errors import Problem, UserError
+from .server import Binaries, find_binaries, hand_to_postgres, pristine_cluster, root_strategy, unprivileged
 
 DEV_DIR = ".supaschema"
 PORT_BASE, PORT_SPAN = 55000, 1000  # clear of 5432 and of the Supabase CLI's 54321-54329
@@ -299,21 +299,3 @@ def discard(paths: DevPaths) -> int | None:
         paths.root.unlink()
     return port if port and port > 0 else None
 
-
-def prepare(state: DevState, generated: Path) -> tuple[bool, list[str]]:
-    """The Supabase stub (once) and the migrations the database has not recorded; returns
-    whether the stub was applied now, and the names of the files pushed."""
-    from .database import Target, apply_sql, connect
-    from .migration_files import list_migrations
-    from .push import push
-    from .shadow import supabase_stub_sql
-
-    target = Target(state.url(), state.url())
-    with connect(target, what="local database", read_only=False) as conn:
-        fresh = conn.execute("SELECT pg_catalog.to_regnamespace('auth') IS NULL").fetchone()[0]
-        if fresh:
-            apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
-    migrations = list_migrations(generated) if generated.is_dir() else []
-    if not migrations:
-        return fresh, []
-    return fresh, [m.path.name for m in push(target, migrations).applied]
