@@ -1,7 +1,7 @@
 """Synthetic projects for the benchmark: N tables shaped like a real Supabase schema.
 
 Each table has 10 columns, a foreign key to auth.users, a unique constraint, a
-check, an index, RLS and two policies; one extra table is seeded with many rows.
+check, an index, RLS, two policies and grants; one extra table is seeded with many rows.
 The same generator writes schema.yaml and the SQL that drifts a database from it.
 """
 
@@ -34,6 +34,7 @@ def schema_yaml(n: int, seed_rows: int = 10_000) -> str:
             "    indexes:",
             f"      {t}_created_at_idx: {{columns: [created_at desc]}}",
             "    rls: {enabled: true}",
+            "    grants: {anon: [select], authenticated: [select, insert], service_role: [all]}",
             "    policies:",
             "      owner reads:",
             "        command: select",
@@ -80,7 +81,7 @@ def drift_sql(n: int) -> str:
         f"ALTER TABLE public.{table_name(n // 2)} ADD COLUMN note text;",
         f'ALTER POLICY "owner reads" ON public.{table_name(n // 3)} TO anon, authenticated;',
         "UPDATE public.prices SET price = price + 0.00000001 WHERE sku = 'sku-000042';",
-        f"REVOKE TRUNCATE ON public.{table_name(n - 1)} FROM anon;",
+        f"REVOKE SELECT ON public.{table_name(n - 1)} FROM anon;",
     ]) + "\n"
 
 

@@ -47,6 +47,12 @@ def _sql_comment(text: str) -> str:
     return "\n".join(f"-- {line}".rstrip() for line in text.splitlines() or [""])
 
 
+def _value_rows(rows) -> str:
+    # A Python loop, not a template one: seed tables hold thousands of rows, and Jinja's loop
+    # costs a macro-call's worth per value.
+    return ",\n".join("    (" + ", ".join(sql_text.literal(v) for v in row) + ")" for row in rows)
+
+
 def _managed_roles(grants: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
     declared = [r for r, _ in grants if r.lower() not in s.RESET_ROLES]
     return [*s.RESET_ROLES, *sorted(declared)]
@@ -71,19 +77,29 @@ def environment(templates: Path) -> jinja2.Environment:
         privileges=lambda privs: ", ".join(p.upper() for p in privs),
         search_path=_search_path,
         sql_comment=_sql_comment,
+        value_rows=_value_rows,
     )
     env.globals.update(qualified=sql_text.qualified, managed_roles=_managed_roles)
     return env
 
 
-def migration_context(spec: s.Spec, migration: s.Migration) -> dict:
+def migration_contexts(spec: s.Spec) -> dict[str, dict]:
+    """File name -> what its template needs: the migration and the objects it holds, in order."""
+    tables = {t.name: t for t in spec.tables}  # by name once: a linear search per object is quadratic
+    policies = {(t.name, p.name): p for t in spec.tables for p in t.policies}
+    functions = {f"{f.schema}.{f.name}": f for f in spec.functions}
+    triggers = {t.name: t for t in spec.triggers}
+    seeds = {sd.table: sd for sd in spec.seeds}
     return {
-        "migration": migration,
-        "tables": [spec.table(name) for name in migration.tables],
-        "policies": [next(p for p in spec.table(t).policies if p.name == name) for t, name in migration.policies],
-        "functions": [spec.function(name) for name in migration.functions],
-        "triggers": [spec.trigger(name) for name in migration.triggers],
-        "seeds": [spec.seed(name) for name in migration.seeds],
+        m.filename: {
+            "migration": m,
+            "tables": [tables[name] for name in m.tables],
+            "policies": [policies[key] for key in m.policies],
+            "functions": [functions[name] for name in m.functions],
+            "triggers": [triggers[name] for name in m.triggers],
+            "seeds": [seeds[name] for name in m.seeds],
+        }
+        for m in spec.migrations
     }
 
 
@@ -92,7 +108,7 @@ def render_migrations(spec: s.Spec, templates: Path) -> dict[str, str]:
     env = environment(templates)
     try:
         template = env.get_template("migration.sql.j2")
-        return {m.filename: _tidy(template.render(migration_context(spec, m))) for m in spec.migrations}
+        return {name: _tidy(template.render(context)) for name, context in migration_contexts(spec).items()}
     except jinja2.TemplateError as exc:
         where = f"{getattr(exc, 'filename', None) or templates}:{getattr(exc, 'lineno', '') or ''}".rstrip(":")
         raise UserError(Problem(where, f"template error: {exc.message}", "fix the template")) from None

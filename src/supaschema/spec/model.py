@@ -165,15 +165,3 @@ class Spec:
     triggers: tuple[Trigger, ...] = ()
     seeds: tuple[Seed, ...] = ()
     migrations: tuple[Migration, ...] = field(default=())
-
-    def table(self, name: str) -> Table:
-        return next(t for t in self.tables if t.name == name)
-
-    def function(self, qualified_name: str) -> Function:
-        return next(f for f in self.functions if f"{f.schema}.{f.name}" == qualified_name)
-
-    def trigger(self, name: str) -> Trigger:
-        return next(t for t in self.triggers if t.name == name)
-
-    def seed(self, table: str) -> Seed:
-        return next(s for s in self.seeds if s.table == table)

@@ -9,7 +9,7 @@ import yaml
 from . import model as s
 from .expressions import ValueKind, value_kind
 from .reading import Reader
-from .yaml_source import closest
+from .yaml_source import NULL_TAG, closest
 
 SEED_KEYS = {"key", "columns", "rows"}
 _INVALID = object()
@@ -75,7 +75,7 @@ def read_seed_value(r: Reader, node: yaml.Node, path: str, kind: ValueKind, null
     if not isinstance(node, yaml.ScalarNode):
         r.src.problem(node, path, "expected a single value")
         return _INVALID
-    if node.tag == "tag:yaml.org,2002:null" and node.style is None:
+    if node.tag == NULL_TAG and node.style is None:
         if not nullable:
             r.src.problem(node, path, "is null but the column is NOT NULL")
             return _INVALID

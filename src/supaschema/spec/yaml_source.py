@@ -20,18 +20,35 @@ T = TypeVar("T")
 
 BOOL_TAG = "tag:yaml.org,2002:bool"
 NULL_TAG = "tag:yaml.org,2002:null"
-INT_TAG = "tag:yaml.org,2002:int"
-FLOAT_TAG = "tag:yaml.org,2002:float"
 STR_TAG = "tag:yaml.org,2002:str"
 
 
-# libyaml's composer is ~20x faster and keeps the same marks; PyYAML without it still works.
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
+# YAML 1.1's plain-scalar spellings of null and of booleans, as PyYAML's SafeLoader resolves them.
+_NULLS = frozenset(("", "~", "null", "Null", "NULL"))
+_BOOLS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
+
+
+class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's composer is ~20x faster, same marks
+    """Tells only null and booleans apart from text.
+
+    The readers type every other value themselves (a price stays the text the user typed), so
+    PyYAML's regular expressions per scalar for ints, floats and timestamps are wasted: they were
+    a third of reading a big schema.yaml.
+    """
+
+    def resolve(self, kind, value, implicit):
+        if kind is yaml.ScalarNode:
+            if implicit[0] and value in _NULLS:
+                return NULL_TAG
+            if implicit[0] and value in _BOOLS:
+                return BOOL_TAG
+            return STR_TAG
+        return super().resolve(kind, value, implicit)
 
 
 def compose(text: str, filename: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_LOADER)
+        return yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed '['),
         # which is where the user has to look; the problem mark is where YAML gave up.
