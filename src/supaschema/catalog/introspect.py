@@ -68,9 +68,9 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
             tables = {(row[0], row[1]): snap.Table(*row) for row in rows("tables")}
             objects: list[Any] = list(tables.values())
             objects += [snap.Column(*row) for row in rows("columns") if (row[0], row[1]) in tables]
-            objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5])
+            objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5], tuple(row[6]), *row[7:])
                         for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
-            objects += [snap.Index(*row) for row in rows("indexes") if (row[0], row[1]) in tables]
+            objects += [snap.Index(*row[:4], tuple(row[4])) for row in rows("indexes") if (row[0], row[1]) in tables]
             objects += [snap.Policy(*row[:5], tuple(row[5]), *row[6:]) for row in rows("policies") if (row[0], row[1]) in tables]
             objects += [snap.Function(*row[:10], tuple(row[10] or ()), *row[11:]) for row in rows("functions")]
             objects += load_triggers(rows("triggers"))

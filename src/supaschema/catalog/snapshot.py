@@ -63,6 +63,10 @@ class Constraint:
     type: str  # primary key | unique | foreign key | check | exclusion
     definition: str
     validated: bool
+    # Read by lint only; `definition` already says all of it for the comparison.
+    columns: tuple[str, ...] = field(default=(), compare=False)
+    index_definition: str | None = field(default=None, compare=False)
+    referenced_key: str | None = field(default=None, compare=False)  # foreign key: primary key | unique
 
     path = property(_table_child_path)
 
@@ -75,6 +79,8 @@ class Index:
     table: str
     name: str
     definition: str
+    # Read by lint only: key columns in order, '' for an expression (the definition says it all).
+    key_columns: tuple[str, ...] = field(default=(), compare=False)
 
     path = property(_table_child_path)
 
