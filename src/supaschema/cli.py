@@ -45,9 +45,12 @@ def root(
 @app.command()
 def validate(schema: Path = SchemaOption) -> None:
     """Check schema.yaml and report every problem found (exit 2 if any)."""
+    from .lint.config import load_lint_config
+    from .lint.engine import known_rule_names
     from .spec.loader import load_spec
 
     spec = load_spec(schema)
+    load_lint_config(schema, known_rule_names())
     typer.echo(
         f"{schema}: ok ({len(spec.tables)} tables, {sum(len(t.policies) for t in spec.tables)} policies, "
         f"{len(spec.functions)} functions, {len(spec.triggers)} triggers, "
@@ -70,8 +73,10 @@ def gen(
     rebaseline: bool = typer.Option(False, "--rebaseline", help="Re-render the baseline files and remove later ones. Only for a project never deployed."),
     allow_destructive: bool = DestructiveOption,
     shadow_url: Optional[str] = ShadowOption,
+    strict: bool = typer.Option(False, "--strict", help="Write nothing and exit 1 when lint finds anything (see `supaschema lint`)."),
 ) -> None:
-    """Render schema.yaml into migrations: the baseline files first, then one new migration per change."""
+    """Render schema.yaml into migrations: the baseline files first, then one new migration per change.
+    Lint findings on the desired state go to standard error."""
     from .render.files import list_migrations, missing_files, next_version, write_all
     from .render.migrations import render_migrations, templates_for
     from .spec.loader import load_spec
@@ -85,7 +90,11 @@ def gen(
             raise UserError(Problem("gen", "--rebaseline and --check exclude each other", "use one"))
         _rebaseline(out, baseline, [m for m in existing if m.path.name not in baseline])
         return
+    from .postgres.shadow import shadow
+
     if not any(m.path.name in baseline for m in existing):
+        with shadow(shadow_url) as throwaway:
+            _lint_for_gen(throwaway, schema, spec, templates_dir, strict)
         if check:
             for missing in missing_files(out, baseline):
                 typer.echo(f"missing: {out / missing}")
@@ -96,11 +105,11 @@ def gen(
         return
     from .render.files import check_migration_name
     from .drift.report import to_text
-    from .postgres.shadow import shadow
     from .workflows import pending_evolution, refuse_destructive
 
     check_migration_name(name)
     with shadow(shadow_url) as throwaway:
+        _lint_for_gen(throwaway, schema, spec, templates_dir, strict)
         planned = pending_evolution(throwaway, spec, templates_dir, out, allow_destructive)
     if check:
         if planned.drifts:
@@ -117,6 +126,20 @@ def gen(
     filename = f"{next_version(existing)}_{name}.sql"
     write_all(out, {filename: planned.sql})
     typer.echo(f"wrote {out / filename} ({len(planned.plan.operations)} operations for {len(planned.drifts)} changes)")
+
+
+def _lint_for_gen(throwaway, schema: Path, spec, templates_dir: Path, strict: bool) -> None:
+    from .lint.config import load_lint_config
+    from .lint.engine import known_rule_names
+    from .lint.output import to_brief
+    from .lint.states import lint_desired
+
+    result = lint_desired(throwaway, spec, templates_dir, load_lint_config(schema, known_rule_names()))
+    typer.echo(to_brief(result, str(schema)), nl=False, err=True)
+    if strict and result.findings:
+        rules = ", ".join(sorted({f.name for f in result.findings}))
+        typer.echo(f"gen --strict: {len(result.findings)} lint finding(s) ({rules}); nothing written", err=True)
+        raise typer.Exit(1)
 
 
 def _rebaseline(out: Path, baseline: dict[str, str], later: list) -> None:
@@ -256,6 +279,63 @@ def diff(
         # click strips escape codes off a non-terminal unless told otherwise.
         typer.echo(to_text(drifts, *labels, colour=use_colour), nl=False, color=use_colour)
     if drifts:
+        raise typer.Exit(1)
+
+
+class LintFormat(str, Enum):
+    text = "text"
+    json = "json"
+    sarif = "sarif"
+
+
+class FailOn(str, Enum):
+    error = "error"
+    warn = "warn"
+    info = "info"
+
+
+@app.command()
+def lint(
+    db: Optional[str] = typer.Option(None, "--db", help="Lint this live database (read-only) instead of schema.yaml's desired state."),
+    schema_option: Optional[Path] = typer.Option(None, "--schema", "-s", help="The declaration (default: schema.yaml; with --db, only for its `lint:` section and lines)."),
+    templates: Optional[Path] = TemplatesOption,
+    shadow_url: Optional[str] = ShadowOption,
+    output: LintFormat = typer.Option(LintFormat.text, "--format", "-f", help="text, json (docs/lint-json.md) or sarif (GitHub code scanning)."),
+    fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding is at this level or above."),
+) -> None:
+    """Supabase's security and performance advisors, plus supaschema's own rules. Exit 0 below --fail-on, 1 at or above, 2 error."""
+    from .postgres.connection import Target
+    from .lint.config import load_lint_config
+    from .lint.engine import known_rule_names
+    from .lint.output import to_json, to_text
+    from .lint.sarif import to_sarif
+
+    schema = schema_option or Path("schema.yaml")
+    if db:
+        live = Target.parse(db, "--db")
+        from .lint.states import lint_live
+
+        # With --db, schema.yaml is optional: it only brings exposed schemas, ignores and line numbers.
+        config = load_lint_config(schema, known_rule_names(), required=schema_option is not None)
+        result, label = lint_live(live, config), live.label
+    else:
+        from .render.migrations import templates_for
+        from .postgres.shadow import shadow
+        from .spec.loader import load_spec
+        from .lint.states import lint_desired
+
+        spec = load_spec(schema)
+        config = load_lint_config(schema, known_rule_names())
+        with shadow(shadow_url) as throwaway:
+            result = lint_desired(throwaway, spec, templates_for(schema, templates), config)
+        label = f"{schema} (rendered, applied to a shadow database)"
+    if output is LintFormat.json:
+        typer.echo(to_json(result, label), nl=False)
+    elif output is LintFormat.sarif:
+        typer.echo(to_sarif(result, config.filename and Path(config.filename).as_posix()), nl=False)
+    else:
+        typer.echo(to_text(result, label, str(schema)), nl=False)
+    if result.at_or_above(fail_on.value.upper()):
         raise typer.Exit(1)
 
 

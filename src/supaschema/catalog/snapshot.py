@@ -67,6 +67,7 @@ class Constraint:
     columns: tuple[str, ...] = field(default=(), compare=False)
     index_definition: str | None = field(default=None, compare=False)
     referenced_key: str | None = field(default=None, compare=False)  # foreign key: primary key | unique
+    referenced_table: str | None = field(default=None, compare=False)  # foreign key: schema.name
 
     path = property(_table_child_path)
 

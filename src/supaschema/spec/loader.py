@@ -21,7 +21,7 @@ from .tables import read_tables
 from .triggers import read_triggers
 from .yaml_source import Source, compose
 
-TOP_KEYS = {"tables", "functions", "triggers", "seeds", "migrations"}
+TOP_KEYS = {"tables", "functions", "triggers", "seeds", "migrations", "lint"}  # lint: read by lint/config.py
 
 
 def load_spec(path: Path) -> s.Spec:

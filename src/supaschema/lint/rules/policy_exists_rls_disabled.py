@@ -1,0 +1,23 @@
+"""0007 policy_exists_rls_disabled: policies that do nothing, because RLS is off on their table."""
+
+from ...catalog import snapshot as snap
+from ..model import ERROR, SECURITY, Hit, Rule, label, table_anchor
+
+
+def check(ctx):
+    for table in ctx.all(snap.Table):
+        policies = sorted(p.name for p in ctx.children(snap.Policy, table))
+        if policies and not table.rls_enabled:
+            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` has RLS policies but RLS is not enabled "
+                                  f"on the table. Policies include {', '.join(policies)}.",
+                      f"policy_exists_rls_disabled_{table.schema}_{table.name}",
+                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name))
+
+
+RULE = Rule(
+    name="policy_exists_rls_disabled", title="Policy Exists RLS Disabled", level=ERROR, categories=(SECURITY,),
+    description="The table's policies look like protection but are ignored: with RLS off every role with a grant "
+                "sees every row.",
+    fix="ALTER TABLE ... ENABLE ROW LEVEL SECURITY (or drop the policies if the table is meant to be open).",
+    fix_yaml="Set `rls: {enabled: true}` on the table.",
+    check=check, reference="0007_policy_exists_rls_disabled")

@@ -1,0 +1,22 @@
+"""0013 rls_disabled_in_public: a table the Data API can read, with row-level security off."""
+
+from ...catalog import snapshot as snap
+from ..model import ERROR, SECURITY, Hit, Rule, label, table_anchor
+
+
+def check(ctx):
+    for table in ctx.all(snap.Table):
+        if ctx.exposed(table.schema) and not table.rls_enabled and any(
+                ctx.can(role, "SELECT", table.path) for role in ("anon", "authenticated")):
+            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` is public, but RLS has not been enabled.",
+                      f"rls_disabled_in_public_{table.schema}_{table.name}",
+                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name))
+
+
+RULE = Rule(
+    name="rls_disabled_in_public", title="RLS Disabled in Public", level=ERROR, categories=(SECURITY,),
+    description="Anyone with the project's anon key can read and write every row of a table in an exposed schema "
+                "when row-level security is off.",
+    fix="ALTER TABLE ... ENABLE ROW LEVEL SECURITY, then create the policies the API roles need.",
+    fix_yaml="Set `rls: {enabled: true}` on the table and declare its `policies:`.",
+    check=check, reference="0013_rls_disabled_in_public")
