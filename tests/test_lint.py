@@ -121,8 +121,8 @@ def test_desired_state_findings_carry_schema_lines_in_every_format(project):
     document = json.loads(result.out)
     found = {(f["name"], f["object"], f["line"]) for f in document["findings"]}
     assert found == {
-        ("policy_exists_rls_disabled", "public.user_balances", line_of(text, "  user_balances:")),
-        ("rls_disabled_in_public", "public.user_balances", line_of(text, "  user_balances:")),
+        ("policy_exists_rls_disabled", "public.user_balances", line_of(text, "    rls:", after="  user_balances:")),
+        ("rls_disabled_in_public", "public.user_balances", line_of(text, "    rls:", after="  user_balances:")),
         ("auth_rls_initplan", 'public.usage_records."Users can read their own recent usage"',
          line_of(text, "      Users can read their own recent usage:")),
         ("multiple_permissive_policies", "public.usage_records", line_of(text, "    policies:", after="  usage_records:")),
@@ -134,7 +134,8 @@ def test_desired_state_findings_carry_schema_lines_in_every_format(project):
 
     text_result = run_cli("lint", cwd=project)
     assert text_result.code == 1
-    assert f"ERROR  policy_exists_rls_disabled  public.user_balances  (schema.yaml:{line_of(text, '  user_balances:')})" in text_result.out
+    rls_line = line_of(text, "    rls:", after="  user_balances:")
+    assert f"ERROR  policy_exists_rls_disabled  public.user_balances  (schema.yaml:{rls_line})" in text_result.out
 
     assert run_cli("lint", "--fail-on", "warn", cwd=project).code == 1
     sarif = run_cli("lint", "--format", "sarif", cwd=project)

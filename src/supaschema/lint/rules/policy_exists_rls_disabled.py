@@ -11,7 +11,7 @@ def check(ctx):
             yield Hit(table.path, f"Table `{label(table.schema, table.name)}` has RLS policies but RLS is not enabled "
                                   f"on the table. Policies include {', '.join(policies)}.",
                       f"policy_exists_rls_disabled_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name))
+                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name, "rls"))
 
 
 RULE = Rule(

@@ -10,7 +10,7 @@ def check(ctx):
                 ctx.can(role, "SELECT", table.path) for role in ("anon", "authenticated")):
             yield Hit(table.path, f"Table `{label(table.schema, table.name)}` is public, but RLS has not been enabled.",
                       f"rls_disabled_in_public_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name))
+                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name, "rls"))
 
 
 RULE = Rule(

@@ -9,7 +9,7 @@ def check(ctx):
         if table.rls_enabled and not ctx.children(snap.Policy, table):
             yield Hit(table.path, f"Table `{label(table.schema, table.name)}` has RLS enabled, but no policies exist",
                       f"rls_enabled_no_policy_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name))
+                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name, "rls"))
 
 
 RULE = Rule(
