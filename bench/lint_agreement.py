@@ -28,8 +28,8 @@ sys.path.insert(0, str(ROOT))
 from supaschema.lint.config import LintConfig, parse_lint_config  # noqa: E402
 from supaschema.lint.rules import RULES  # noqa: E402
 from supaschema.lint.states import lint_live  # noqa: E402
-from supaschema.postgres_server import LocalPostgres  # noqa: E402
-from supaschema.shadow import on_local_server  # noqa: E402
+from supaschema.postgres.server import LocalPostgres  # noqa: E402
+from supaschema.postgres.shadow import on_local_server  # noqa: E402
 from tests.helpers import committed_migrations  # noqa: E402
 
 VIEW_HEAD = re.compile(r'^\s*create view lint\."[^"]+" as', re.I | re.M)
