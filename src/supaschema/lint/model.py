@@ -125,3 +125,10 @@ def table_anchor(schema: str, table: str, *rest: str) -> tuple[str, ...]:
 
 def function_anchor(function: snap.Function) -> tuple[str, ...]:
     return ("functions", f"{function.schema}.{function.name}")
+
+
+def foreign_key_anchor(fk: snap.Constraint) -> tuple[str, ...]:
+    """A one-column foreign key is declared on its column (`references:`), a wider one under `foreign_keys:`."""
+    if len(fk.columns) == 1:
+        return table_anchor(fk.schema, fk.table, "columns", fk.columns[0])
+    return table_anchor(fk.schema, fk.table, "foreign_keys", fk.name)

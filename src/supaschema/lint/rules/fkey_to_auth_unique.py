@@ -1,7 +1,7 @@
 """0021 fkey_to_auth_unique: a foreign key to a unique (not primary) key of a table in `auth`."""
 
 from ...catalog import snapshot as snap
-from ..model import ERROR, SECURITY, Hit, Rule, label, table_anchor
+from ..model import ERROR, SECURITY, Hit, Rule, foreign_key_anchor, label
 
 
 def check(ctx):
@@ -11,8 +11,7 @@ def check(ctx):
                                f"unique constraint",
                       f"fkey_to_auth_unique_{fk.schema}_{fk.table}_{fk.name}",
                       {"schema": fk.schema, "name": fk.table, "foreign_key": fk.name},
-                      table_anchor(fk.schema, fk.table, "columns", fk.columns[0]) if len(fk.columns) == 1
-                      else table_anchor(fk.schema, fk.table, "foreign_keys", fk.name))
+                      foreign_key_anchor(fk))
 
 
 RULE = Rule(

@@ -1,7 +1,7 @@
 """0001 unindexed_foreign_keys: a foreign key whose columns lead no index."""
 
 from ...catalog import snapshot as snap
-from ..model import INFO, PERFORMANCE, Hit, Rule, label, table_anchor
+from ..model import INFO, PERFORMANCE, Hit, Rule, foreign_key_anchor, label
 
 INDEXED_CONSTRAINTS = ("primary key", "unique", "exclusion")
 
@@ -21,8 +21,7 @@ def check(ctx):
                           f"unindexed_foreign_keys_{table.schema}_{table.name}_{fk.name}",
                           {"schema": table.schema, "name": table.name, "type": "table", "fkey_name": fk.name,
                            "fkey_columns": list(fk.columns)},
-                          table_anchor(table.schema, table.name, "columns", fk.columns[0]) if len(fk.columns) == 1
-                          else table_anchor(table.schema, table.name, "foreign_keys", fk.name))
+                          foreign_key_anchor(fk))
 
 
 RULE = Rule(
