@@ -72,7 +72,7 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
                         for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
             objects += [snap.Index(*row[:4], tuple(row[4])) for row in rows("indexes") if (row[0], row[1]) in tables]
             objects += [snap.Policy(*row[:5], tuple(row[5]), *row[6:]) for row in rows("policies") if (row[0], row[1]) in tables]
-            objects += [snap.Function(*row[:10], tuple(row[10] or ()), *row[11:]) for row in rows("functions")]
+            objects += [snap.Function(*row[:13], tuple(row[13] or ()), *row[14:]) for row in rows("functions")]
             objects += load_triggers(rows("triggers"))
             objects += load_grants(rows("grants"), tables)
             columns_by_table: dict[tuple, set[str]] = {}
@@ -91,14 +91,41 @@ TRIGGER_ENABLED = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"
 
 def load_triggers(rows: list[tuple]) -> list[snap.Trigger]:
     result = []
-    for schema, table, name, bits, enabled, function, definition in rows:
+    for (schema, table, name, bits, enabled, function, has_when, nargs, args, update_of,
+         old_table, new_table, definition) in rows:
         # pg_trigger.tgtype bits, from PostgreSQL's catalog/pg_trigger.h.
         timing = "INSTEAD OF" if bits & 64 else "BEFORE" if bits & 2 else "AFTER"
         events = tuple(event for bit, event in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE")) if bits & bit)
         level = "ROW" if bits & 1 else "STATEMENT"
+        arguments = tuple(a.decode("utf-8") for a in bytes(args or b"").split(b"\0")[:nargs])
+        referencing = " ".join(part for part in (old_table and f"OLD TABLE AS {ident(old_table)}",
+                                                 new_table and f"NEW TABLE AS {ident(new_table)}") if part) or None
         result.append(snap.Trigger(schema, table, name, timing, events, level, function,
-                                   TRIGGER_ENABLED.get(enabled, "origin"), definition))
+                                   TRIGGER_ENABLED.get(enabled, "origin"), when_clause(definition) if has_when else None,
+                                   arguments, tuple(update_of), referencing, definition))
     return result
+
+
+def when_clause(definition: str) -> str | None:
+    """The parenthesised condition after WHEN in pg_get_triggerdef's text, found outside quotes."""
+    depth, start, i, quote = 0, None, 0, None
+    while i < len(definition):
+        ch = definition[i]
+        if quote:
+            quote = None if ch == quote else quote  # a doubled quote closes and reopens: same result
+        elif ch in "'\"":
+            quote = ch
+        elif start is None and depth == 0 and definition.startswith(" WHEN (", i):
+            start, i = i + 6, i + 6
+            continue
+        elif ch == "(":
+            depth += 1
+        elif ch == ")":
+            depth -= 1
+            if start is not None and depth == 0:
+                return definition[start + 1:i]
+        i += 1
+    return None
 
 
 def load_grants(rows: list[tuple], tables: dict[tuple, snap.Table]) -> list[snap.Grant]:

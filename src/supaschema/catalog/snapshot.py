@@ -105,25 +105,35 @@ class Policy:
 @dataclass(frozen=True, slots=True)
 class Function:
     KIND: ClassVar[str] = "function"
-    KEY: ClassVar[tuple[str, ...]] = ("schema", "name", "arguments")
+    # Known by name and input types, as PostgreSQL knows it: a renamed parameter or a new
+    # default is a change of the same function, not one missing and one extra.
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name", "argument_types")
     schema: str
     name: str
-    arguments: str  # identity arguments, e.g. "p_user uuid"
-    result: str
+    argument_types: str  # e.g. "uuid, numeric"
+    arguments: str  # names, modes and defaults, e.g. "p_user uuid, rate numeric DEFAULT 0.08"
+    result: str | None  # None for a procedure
     language: str
     security_definer: bool
     volatility: str
     strict: bool
     leakproof: bool
     parallel: str
+    cost: str
+    rows: str
     config: tuple[str, ...]  # e.g. ('search_path=""',)
     body: str
+    # Compared only for SECURITY DEFINER functions, against the project's owner (drift.compare).
+    owner: str = field(default="", compare=False)
+    # For the planner: CREATE OR REPLACE cannot rename a parameter or drop a default.
+    signature: str = field(default="", compare=False)
+    default_count: int = field(default=0, compare=False)
     # The whole CREATE OR REPLACE statement, for the planner; every part of it is compared above.
     definition: str = field(default="", compare=False)
 
     @property
     def path(self) -> str:
-        return f"{ident(self.schema)}.{ident(self.name)}({self.arguments})"
+        return f"{ident(self.schema)}.{ident(self.name)}({self.argument_types})"
 
 
 @dataclass(frozen=True, slots=True)
@@ -138,7 +148,13 @@ class Trigger:
     level: str
     function: str  # schema-qualified name
     enabled: str  # origin | disabled | replica | always
-    definition: str
+    # Each part of the definition is its own field, so one change never hides behind another.
+    when: str | None  # the WHEN condition, as pg_get_triggerdef prints it
+    arguments: tuple[str, ...]  # the literal arguments passed to the function
+    update_of: tuple[str, ...]  # UPDATE OF columns, in declared order
+    referencing: str | None  # e.g. "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    # The whole CREATE TRIGGER statement, for the planner; every part of it is compared above.
+    definition: str = field(default="", compare=False)
 
     path = property(_table_child_path)
 

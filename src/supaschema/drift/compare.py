@@ -139,9 +139,6 @@ def changed_fields(kind: type, want: Any, have: Any) -> list[Drift]:
         a, b = getattr(want, name), getattr(have, name)
         if normalised(kind, name, a) != normalised(kind, name, b):
             result.append(Drift(kind.KIND, want.path, "changed", name, a, b, severity_of(kind, name)))
-    if kind is snap.Trigger and len(result) > 1:
-        # The definition restates timing, events and function; keep it only when it says more.
-        result = [d for d in result if d.field != "definition"]
     return result
 
 

@@ -1,4 +1,5 @@
-"""Planning functions: CREATE OR REPLACE keeps triggers and grants; a new result type needs drop and create."""
+"""Planning functions: CREATE OR REPLACE keeps triggers and grants; a new result type, a renamed
+parameter or a dropped default needs drop and create."""
 
 from __future__ import annotations
 
@@ -35,15 +36,21 @@ def function_changed(p: Planner, drift: Drift, function: snap.Function) -> None:
         return
     actual = p.have.get(drift)
     changes_access = any(getattr(function, f) != getattr(actual, f) for f in SECURITY_FIELDS)
-    if function.result != actual.result:
+    if not replaceable(function, actual):
         recreate_function(p, function, actual)
         return
     # CREATE OR REPLACE keeps the triggers and grants that depend on the function.
     p.emit("create_function", Phase.FUNCTIONS, function.path, (CHANGES_ACCESS,) if changes_access else (), function=function)
 
 
+def replaceable(function: snap.Function, actual: snap.Function) -> bool:
+    """CREATE OR REPLACE keeps the result type, the parameters' names and modes, and every default."""
+    return (function.result == actual.result and function.signature == actual.signature
+            and function.default_count >= actual.default_count)
+
+
 def recreate_function(p: Planner, function: snap.Function, actual: snap.Function) -> None:
-    """PostgreSQL will not change a result type in place: drop (no CASCADE), create, and bring back
+    """PostgreSQL will not change a result type (or rename a parameter, or drop a default) in place: drop (no CASCADE), create, and bring back
     its triggers and grants. Other dependents (policies, defaults) make the DROP fail loudly."""
     qualified_name = f"{function.schema}.{function.name}"
     # The desired triggers too: on a replay they exist again, and would block the DROP.

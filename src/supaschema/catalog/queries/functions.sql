@@ -1,7 +1,10 @@
--- Functions and procedures in the managed schemas, not owned by extensions. Owner is not compared.
+-- Functions and procedures in the managed schemas, not owned by extensions. A function is known
+-- by its name and input types; names, modes and defaults of its parameters are compared as
+-- `arguments`. The owner is read for SECURITY DEFINER functions only (drift.compare).
 SELECT n.nspname AS schema,
        p.proname AS name,
-       pg_catalog.pg_get_function_identity_arguments(p.oid) AS arguments,
+       pg_catalog.oidvectortypes(p.proargtypes) AS argument_types,
+       pg_catalog.pg_get_function_arguments(p.oid) AS arguments,
        pg_catalog.pg_get_function_result(p.oid) AS result,
        l.lanname AS language,
        p.prosecdef AS security_definer,
@@ -9,8 +12,13 @@ SELECT n.nspname AS schema,
        p.proisstrict AS strict,
        p.proleakproof AS leakproof,
        CASE p.proparallel WHEN 's' THEN 'SAFE' WHEN 'r' THEN 'RESTRICTED' ELSE 'UNSAFE' END AS parallel,
+       p.procost::text AS cost,
+       p.prorows::text AS rows,
        ARRAY(SELECT s FROM pg_catalog.unnest(p.proconfig) AS s ORDER BY 1) AS config,
        coalesce(pg_catalog.pg_get_function_sqlbody(p.oid), p.prosrc) AS body,
+       pg_catalog.pg_get_userbyid(p.proowner)::text AS owner,
+       pg_catalog.pg_get_function_identity_arguments(p.oid) AS signature,
+       p.pronargdefaults::int AS default_count,
        pg_catalog.pg_get_functiondef(p.oid) AS definition
 FROM pg_catalog.pg_proc p
 JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace

@@ -10,7 +10,7 @@ WITH acl AS (
       AND NOT c.relispartition
       AND n.nspname = ANY(%(schemas)s)
     UNION ALL
-    SELECT 'function', n.nspname, p.proname, pg_catalog.pg_get_function_identity_arguments(p.oid),
+    SELECT 'function', n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes),
            pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)))
     FROM pg_catalog.pg_proc p
     JOIN pg_catalog.pg_namespace n ON n.oid = p.pronamespace
