@@ -74,6 +74,7 @@ def gen(
     allow_destructive: bool = DestructiveOption,
     shadow_url: Optional[str] = ShadowOption,
     strict: bool = typer.Option(False, "--strict", help="Write nothing and exit 1 when lint finds anything (see `supaschema lint`)."),
+    no_lint: bool = typer.Option(False, "--no-lint", help="Skip lint (the first gen then needs no shadow database)."),
 ) -> None:
     """Render schema.yaml into migrations: the baseline files first, then one new migration per change.
     Lint findings on the desired state go to standard error."""
@@ -81,6 +82,8 @@ def gen(
     from .render.migrations import render_migrations, templates_for
     from .spec.loader import load_spec
 
+    if strict and no_lint:
+        raise UserError(Problem("gen", "--strict and --no-lint exclude each other", "use one"))
     spec = load_spec(schema)
     templates_dir = templates_for(schema, templates)
     baseline = render_migrations(spec, templates_dir)
@@ -93,8 +96,9 @@ def gen(
     from .postgres.shadow import shadow
 
     if not any(m.path.name in baseline for m in existing):
-        with shadow(shadow_url) as throwaway:
-            _lint_for_gen(throwaway, schema, spec, templates_dir, strict)
+        if not no_lint:
+            with shadow(shadow_url) as throwaway:
+                _lint_for_gen(throwaway, schema, spec, templates_dir, strict)
         if check:
             for missing in missing_files(out, baseline):
                 typer.echo(f"missing: {out / missing}")
@@ -109,7 +113,8 @@ def gen(
 
     check_migration_name(name)
     with shadow(shadow_url) as throwaway:
-        _lint_for_gen(throwaway, schema, spec, templates_dir, strict)
+        if not no_lint:
+            _lint_for_gen(throwaway, schema, spec, templates_dir, strict)
         planned = pending_evolution(throwaway, spec, templates_dir, out, allow_destructive)
     if check:
         if planned.drifts:

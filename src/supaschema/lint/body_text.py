@@ -12,7 +12,7 @@ _NOISE = re.compile(r"--[^\n]*|/\*.*?\*/|'(?:[^']|'')*'|(\$[A-Za-z_]*\$).*?\1", 
 # Calls whose argument syntax uses FROM without naming a relation.
 _FROM_IN_CALLS = re.compile(r"\b(?:extract|substring|trim|overlay|position)\s*\([^()]*\)|\bdistinct\s+from\b", re.I)
 _RELATION = re.compile(
-    r"\b(?:from|join|insert\s+into|update|delete\s+from|merge\s+into)\s+(?:only\s+)?"
+    r"\b(from|join|insert\s+into|update|delete\s+from|merge\s+into)\s+(?:only\s+)?"
     r"(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)(\s*[.(])?", re.I)
 _CTE = re.compile(r"(\"(?:[^\"]|\"\")+\"|[A-Za-z_][\w$]*)\s+as\s+(?:not\s+)?(?:materialized\s+)?\(", re.I)
 # Words that can follow those keywords without being a relation (ON CONFLICT DO UPDATE SET, FOR UPDATE OF, ...).
@@ -33,8 +33,11 @@ def unqualified_relations(body: str) -> list[str]:
     ctes = {m.group(1).lower() for m in _CTE.finditer(code)}
     found = []
     for match in _RELATION.finditer(code):
-        name, after = match.group(1), match.group(2)
-        if after or name.lower() in _NOT_RELATIONS or name.lower() in ctes:
+        keyword, name, after = match.group(1).lower(), match.group(2), (match.group(3) or "").strip()
+        # After FROM or JOIN a parenthesis means a function call; after INTO or UPDATE, a column list.
+        if after == "." or (after == "(" and keyword in ("from", "join")):
+            continue
+        if name.lower() in _NOT_RELATIONS or name.lower() in ctes:
             continue
         if name not in found:
             found.append(name)
