@@ -11,10 +11,10 @@ def check(role: str, ctx):
     for function in ctx.all(snap.Function):
         if function.security_definer and ctx.exposed(function.schema) and ctx.can(role, "EXECUTE", function.path):
             name = label(function.schema, function.name)
-            yield Hit(function.path, f"Function `{name}({function.arguments})` can be executed by the `{role}` role as a "
+            yield Hit(function.path, f"Function `{name}({function.signature})` can be executed by the `{role}` role as a "
                                      f"`SECURITY DEFINER` function via `/rest/v1/rpc/{function.name}`.",
-                      f"{role}_security_definer_function_executable_{function.schema}_{function.name}_{function.arguments}",
-                      {"schema": function.schema, "name": function.name, "arguments": function.arguments,
+                      f"{role}_security_definer_function_executable_{function.schema}_{function.name}_{function.signature}",
+                      {"schema": function.schema, "name": function.name, "arguments": function.signature,
                        "language": function.language, "security_definer": True}, function_anchor(function))
 
 

@@ -20,7 +20,7 @@ def check(ctx):
         if names:
             yield Hit(function.path, f"Function `{label(function.schema, function.name)}` is SECURITY DEFINER with "
                                      f"`{path_settings[0]}` and uses unqualified name(s): {', '.join(names)}.",
-                      f"security_definer_unqualified_names_{function.schema}_{function.name}_{function.arguments}",
+                      f"security_definer_unqualified_names_{function.schema}_{function.name}_{function.signature}",
                       {"schema": function.schema, "name": function.name, "type": "function", "unqualified": names},
                       function_anchor(function))
 
