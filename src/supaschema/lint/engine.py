@@ -10,7 +10,7 @@ from .model import LEVELS, WARN, Finding, Hit, LintContext, Rule
 from .rules import BY_NAME, RULES
 
 UNUSED_IGNORE = Rule(
-    name="unused_lint_ignore", title="Lint Ignore Matches Nothing", level=WARN, categories=("SECURITY",),
+    name="unused_lint_ignore", title="Lint Ignore Matches Nothing", level=WARN, categories=(),
     source="supaschema",
     description="An ignore entry that matches no finding hides nothing today and would silently hide a future "
                 "finding it was never meant for.",
