@@ -71,14 +71,14 @@ def two_databases(from_url: str, to_url: str, schema: Path | None) -> tuple[snap
     return expected, actual, (expected_target.label, actual_target.label)
 
 
-def schema_against(db: str | None, schema: Path, templates: Path | None, generated: Path,
+def schema_against(db: tuple[str, str] | None, schema: Path, templates: Path | None, generated: Path,
                    shadow_url: str | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels]:
     """`diff`: schema.yaml's desired state against a live database, or (no database) the committed migrations."""
     from .postgres.shadow import shadow
     from .render.migrations import templates_for
     from .spec.loader import load_spec
 
-    live = Target.parse(db, "--db") if db else None
+    live = Target.parse(*db) if db else None  # (URL, where it came from)
     spec = load_spec(schema)
     scope = scope_for(spec)
     templates_dir = templates_for(schema, templates)

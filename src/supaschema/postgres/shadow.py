@@ -129,7 +129,7 @@ class _LazyLocal(Throwaway):
 @contextlib.contextmanager
 def shadow(shadow_url: str | None = None) -> Iterator[Throwaway]:
     """A place for throwaway databases: the user's server, or a local one started (and stopped) here."""
-    if shadow_url:
+    if shadow_url is not None:  # given but empty is an error (Target.parse says so), never the local fall-back
         from psycopg.conninfo import make_conninfo
 
         admin = Target.parse(shadow_url, "--shadow-url")
