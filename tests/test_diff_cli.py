@@ -25,7 +25,7 @@ def live(throwaway):
 def test_embedded_default_reports_no_drift():
     result = run_cli("diff")
     assert result.code == 0, result.err
-    assert "No drift" in result.out and "embedded default" in result.out
+    assert "no database was compared" in result.out and "embedded default" in result.out
 
 
 def test_drift_exit_1_with_text_report(live):

@@ -20,6 +20,7 @@ from ..postgres.connection import Target, apply_sql, connect
 from ..sqltext.quoting import ident
 
 STUB_TEMPLATE_PREFIX = "supaschema_stub"
+_INSTANCES = itertools.count(1)
 
 
 @cache
@@ -35,8 +36,8 @@ class Throwaway:
         self.url_for = url_for
         self._version = version
         self._counter = itertools.count(1)
-        # Unique per process, so concurrent runs against one --shadow-url never collide.
-        self._tag = f"{os.getpid()}"
+        # Unique per process and instance, so concurrent runs against one --shadow-url never collide.
+        self._tag = f"{os.getpid()}_{next(_INSTANCES)}"
         self._stub: str | None = None
         self._stub_lock = threading.Lock()  # desired and committed states may be built side by side
         self.created: list[str] = []
