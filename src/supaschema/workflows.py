@@ -100,8 +100,8 @@ def schema_against(db: tuple[str, str] | None, schema: Path, templates: Path | N
 def prepare_dev_database(url: str, generated: Path) -> tuple[bool, list[str]]:
     """The Supabase stub (once) and the migrations the database has not recorded; returns
     whether the stub was applied now, and the names of the files pushed."""
-    from .postgres.connection import apply_sql, connect
-    from .postgres.shadow import supabase_stub_sql
+    from .postgres.connection import connect
+    from .postgres.shadow import apply_stub
     from .push import push
     from .render.files import list_migrations
 
@@ -109,7 +109,7 @@ def prepare_dev_database(url: str, generated: Path) -> tuple[bool, list[str]]:
     with connect(target, what="local database", read_only=False) as conn:
         fresh = conn.execute("SELECT pg_catalog.to_regnamespace('auth') IS NULL").fetchone()[0]
         if fresh:
-            apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
+            apply_stub(conn, "local database")
     migrations = list_migrations(generated) if generated.is_dir() else []
     if not migrations:
         return fresh, []

@@ -109,8 +109,13 @@ def apply_sql(conn: "psycopg.Connection", sql: str, origin: str) -> None:
         line = sql[: int(position)].count("\n") + 1 if position else None
         statement = _statement_at(sql, int(position)) if position else ""
         where = f"{origin}:{line}" if line else origin
-        message = (exc.diag.message_primary or str(exc)).strip()
+        message = conninfo.mask((exc.diag.message_primary or str(exc)).strip(), (conn.info.password or "",))
         detail = f" in `{statement}`" if statement else ""
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            # Throwaway databases only: the SQL would run as a superuser; the server's role is what falls short.
+            raise UserError(Problem(where, f"the shadow server's role lacks a privilege: {message}{detail}",
+                                    "connect --shadow-url as a role that has it (a superuser has all), "
+                                    "or leave --shadow-url out to use a local throwaway server")) from None
         raise UserError(Problem(where, f"PostgreSQL rejected the migration: {message}{detail}",
                                 "fix the SQL (or schema.yaml, then `supaschema gen`)")) from None
 
