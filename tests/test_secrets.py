@@ -109,6 +109,8 @@ DELIVERIES = {
     "plan --db": lambda url, s: (["plan", "--db", url, "--shadow-url", s], {}),
     "push --db": lambda url, s: (["push", "--db", url], {}),
     "push --dry-run": lambda url, s: (["push", "--dry-run", "--db", url], {}),
+    "lint --db": lambda url, s: (["lint", "--db", url], {}),
+    "lint, positional": lambda url, s: (["lint", url], {}),
     "$DATABASE_URL": lambda url, s: (["diff", "--shadow-url", s], {"DATABASE_URL": url}),
     "$SUPABASE_DB_URL": lambda url, s: (["plan", "--shadow-url", s], {"SUPABASE_DB_URL": url}),
     "diff, positional": lambda url, s: (["diff", url], {}),

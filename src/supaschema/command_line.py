@@ -54,7 +54,8 @@ def scrub(text: str, args: list[str]) -> str:
     from .postgres.conninfo import guess_secrets, mask
 
     values = [a.split("=", 1)[1] if a.startswith("--") and "=" in a else a for a in args]
-    suspects = [v for i, v in enumerate(values) if any(c in v for c in ":/@=") or (i and args[i - 1] in CONNECTION_OPTIONS)]
+    suspects = [v for i, v in enumerate(values)
+                if any(mark in v for mark in ("://", "@", "=")) or (i and args[i - 1] in CONNECTION_OPTIONS)]
     suspects += [os.environ.get(v) or "" for v in DATABASE_VARIABLES]
     for suspect in sorted(suspects, key=len, reverse=True):
         for form in (suspect, repr(suspect), repr(suspect)[1:-1]):
