@@ -10,8 +10,7 @@ RETURNS trigger
 LANGUAGE plpgsql
 SECURITY DEFINER
 SET search_path = ''
-AS $body$
-BEGIN
+AS $body$BEGIN
   INSERT INTO public.user_balances (user_id, balance, total_spent, currency)
   VALUES (NEW.id, 0, 0, 'USD')
   ON CONFLICT (user_id) DO NOTHING;

@@ -114,11 +114,11 @@ def test_quoted_names_and_values_round_trip(throwaway):
 def test_literal_round_trips(server, value):
     with psycopg.connect(server.url()) as conn:
         assert conn.execute(f"SELECT {literal(value)}").fetchone() == (value,)
-        assert conn.execute(f"SELECT {dollar_quoted(value)}").fetchone() == ("\n" + value,)
+        assert conn.execute(f"SELECT {dollar_quoted(value)}").fetchone() == (value,)
         assert conn.execute(f"SELECT 1 AS {ident(value or 'x')}").description[0].name == (value or "x")
 
 
 @pytest.mark.parametrize("body", ["$body$", "x$body", "$body", "$body1$ $body$", "ends with $body$body"])
 def test_dollar_quote_tag_never_collides(server, body):
     with psycopg.connect(server.url()) as conn:
-        assert conn.execute(f"SELECT {dollar_quoted(body)}").fetchone() == ("\n" + body,)
+        assert conn.execute(f"SELECT {dollar_quoted(body)}").fetchone() == (body,)

@@ -11,8 +11,7 @@ CREATE OR REPLACE FUNCTION public.handle_new_user_balance()
  LANGUAGE plpgsql
  SECURITY DEFINER
  SET search_path TO ''
-AS $function$
-BEGIN
+AS $function$BEGIN
   INSERT INTO public.user_balances (user_id, balance, total_spent, currency)
   VALUES (NEW.id, 0, 0, 'USD')
   ON CONFLICT (user_id) DO NOTHING;

@@ -63,5 +63,6 @@ def dollar_quoted(body: str) -> str:
     while ("\n" + body + tag).find(tag) != len(body) + 1:
         counter += 1
         tag = f"$body{counter}$"
-    # A newline after the opening tag keeps the body readable; PostgreSQL keeps it verbatim.
-    return f"{tag}\n{body}{tag}"
+    # Nothing added between the tags: PostgreSQL stores exactly what stands there, so the body
+    # in the database is the body in schema.yaml, byte for byte (and `pull` reads back the same).
+    return f"{tag}{body}{tag}"

@@ -34,8 +34,7 @@ CREATE OR REPLACE FUNCTION public."weird $$ function"()
 RETURNS text
 LANGUAGE plpgsql
 SET search_path = public, extensions
-AS $body1$
-BEGIN
+AS $body1$BEGIN
   -- $$ and $body$ inside the body must not end it
   RETURN '$body$ ok ' || $$dollar$$;
 END;
