@@ -9,6 +9,7 @@ The pipeline, each folder one stage; imports only point down it:
 - catalog/   a database -> a plain-data snapshot; the desired, history and live states
 - drift/     two snapshots -> drift items -> text or JSON report
 - plan/      drift items -> ordered operations -> repair or evolution SQL
+- pull/      a live database -> schema.yaml (adoption), the reverse of spec/ + render/
 - push.py    applies migration files with Supabase's history
 - workflows.py, cli.py  the jobs behind the commands, and the thin typer layer
 

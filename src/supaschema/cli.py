@@ -16,7 +16,6 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .command_line import STRAY_WORDS, database_url, refuse_stray_words, scrub
 from .errors import Problem, UserError
 
 app = typer.Typer(
@@ -43,10 +42,9 @@ def root(
     """supaschema: declare the database in schema.yaml, generate migrations, diff against production."""
 
 
-@app.command(context_settings=STRAY_WORDS)
-def validate(ctx: typer.Context, schema: Path = SchemaOption) -> None:
+@app.command()
+def validate(schema: Path = SchemaOption) -> None:
     """Check schema.yaml and report every problem found (exit 2 if any)."""
-    refuse_stray_words(ctx)
     from .lint.config import load_lint_config
     from .lint.engine import known_rule_names
     from .spec.loader import load_spec
@@ -65,16 +63,14 @@ DestructiveOption = typer.Option(False, "--allow-destructive", help="Include sta
 GeneratedOption = typer.Option(Path("generated"), "--generated", "-o", "--out", help="The migration folder (e.g. supabase/migrations).")
 
 
-@app.command(context_settings=STRAY_WORDS)
+@app.command()
 def gen(
-    ctx: typer.Context,
     schema: Path = SchemaOption,
     out: Path = GeneratedOption,
     templates: Optional[Path] = TemplatesOption,
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 unless replaying the folder yields exactly schema.yaml."),
     name: str = typer.Option("schema_changes", "--name", help="Name of the new migration file, when one is written."),
     rebaseline: bool = typer.Option(False, "--rebaseline", help="Re-render the baseline files and remove later ones. Only for a project never deployed."),
-    force: bool = typer.Option(False, "--force", help="With --rebaseline: allow it to delete the migrations after the baseline."),
     allow_destructive: bool = DestructiveOption,
     shadow_url: Optional[str] = ShadowOption,
     strict: bool = typer.Option(False, "--strict", help="Write nothing and exit 1 when lint finds anything (see `supaschema lint`)."),
@@ -82,7 +78,6 @@ def gen(
 ) -> None:
     """Render schema.yaml into migrations: the baseline files first, then one new migration per change.
     Lint findings on the desired state go to standard error."""
-    refuse_stray_words(ctx)
     from .render.files import list_migrations, missing_files, next_version, write_all
     from .render.migrations import render_migrations, templates_for
     from .spec.loader import load_spec
@@ -96,7 +91,7 @@ def gen(
     if rebaseline:
         if check:
             raise UserError(Problem("gen", "--rebaseline and --check exclude each other", "use one"))
-        _rebaseline(out, baseline, [m for m in existing if m.path.name not in baseline], force)
+        _rebaseline(out, baseline, [m for m in existing if m.path.name not in baseline])
         return
     from .postgres.shadow import shadow
 
@@ -152,13 +147,9 @@ def _lint_for_gen(throwaway, schema: Path, spec, templates_dir: Path, strict: bo
         raise typer.Exit(1)
 
 
-def _rebaseline(out: Path, baseline: dict[str, str], later: list, force: bool) -> None:
+def _rebaseline(out: Path, baseline: dict[str, str], later: list) -> None:
     from .render.files import write_all
 
-    if later and not force:
-        raise UserError(Problem(str(out), f"--rebaseline would delete {len(later)} migration file(s): "
-                                          f"{', '.join(m.path.name for m in later)}",
-                                "check that no database ever ran them, then run again with --force (or keep them: drop --rebaseline)"))
     typer.echo("REBASELINE: rewriting the baseline migrations from schema.yaml.", err=True)
     typer.echo("  Only safe for a project that has never been deployed: a database that already ran the old", err=True)
     typer.echo("  files will not run the new ones, and fresh databases would take a different path.", err=True)
@@ -172,15 +163,14 @@ def _rebaseline(out: Path, baseline: dict[str, str], later: list, force: bool) -
 def _live_target(db: Optional[str]):
     from .postgres.connection import Target
 
-    found = database_url(db)
-    if found is None:
+    url = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
+    if not url:
         raise UserError(Problem("--db", "no database given", "pass --db URL or set DATABASE_URL (or SUPABASE_DB_URL)"))
-    return Target.parse(*found)
+    return Target.parse(url, "--db")
 
 
-@app.command(context_settings=STRAY_WORDS)
+@app.command()
 def plan(
-    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Live database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
     schema: Path = SchemaOption,
     templates: Optional[Path] = TemplatesOption,
@@ -190,7 +180,6 @@ def plan(
     shadow_url: Optional[str] = ShadowOption,
 ) -> None:
     """Print the SQL that repairs a live database's drift towards schema.yaml (read-only on the database)."""
-    refuse_stray_words(ctx)
     from .render.files import check_migration_name, list_migrations, next_version, write_all
     from .render.migrations import templates_for
     from .postgres.shadow import shadow
@@ -215,15 +204,16 @@ def plan(
     typer.echo(f"wrote {generated / filename} ({len(planned.plan.operations)} operations)")
 
 
-@app.command("push", context_settings=STRAY_WORDS)
+@app.command("push")
 def push_command(
-    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
     generated: Path = GeneratedOption,
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be applied; change nothing."),
+    adopt: bool = typer.Option(False, "--adopt", help="Record the files as applied without running them, once the database is proven to match them (no drift)."),
+    schema: Path = SchemaOption,
+    shadow_url: Optional[str] = ShadowOption,
 ) -> None:
     """Apply the migrations the database has not recorded, in order, each in one transaction with its history row."""
-    refuse_stray_words(ctx)
     from .render.files import list_migrations
     from .push import push
 
@@ -231,6 +221,11 @@ def push_command(
     if not migrations:
         raise UserError(Problem(str(generated), "no migration files here", "run `supaschema gen` first"))
     target = _live_target(db)
+    if adopt:
+        if dry_run:
+            raise UserError(Problem("push", "--adopt and --dry-run exclude each other", "`supaschema diff --db` shows what --adopt would verify"))
+        _adopt(target, migrations, generated, schema, shadow_url)
+        return
     result = push(target, migrations, dry_run=dry_run)
     if not result.pending:
         typer.echo(f"nothing to push: {target.label} has all {len(migrations)} migrations")
@@ -239,6 +234,47 @@ def push_command(
         typer.echo(f"{'would apply' if dry_run else 'applied'} {migration.path.name}")
     if not dry_run:
         typer.echo(f"{len(result.applied)} migration(s) applied and recorded in supabase_migrations.schema_migrations")
+
+
+def _adopt(target, migrations, generated: Path, schema: Path, shadow_url: Optional[str]) -> None:
+    from .drift.report import to_text
+    from .push import adopt
+    from .spec.loader import load_spec
+    from .workflows import adoption_drift
+
+    spec = load_spec(schema)
+    drift, recorded = adopt(target, migrations, lambda: adoption_drift(target, spec, generated, shadow_url))
+    if drift:
+        typer.echo(to_text(drift, f"{generated}/ replayed ({len(migrations)} migrations)", target.label), nl=False)
+        typer.echo(f"not adopted: {target.label} differs from what {generated}/ builds; nothing was recorded. "
+                   "Repair it (`supaschema plan --db`) or change schema.yaml, then try again", err=True)
+        raise typer.Exit(1)
+    for version in recorded:
+        typer.echo(f"adopted {next(m.path.name for m in migrations if m.version == version)} (recorded, not run)")
+    typer.echo(f"{target.label} matches {generated}/: {len(recorded)} migration(s) adopted; `supaschema push` ships later ones")
+
+
+@app.command("pull")
+def pull_command(
+    db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $DATABASE_URL or $SUPABASE_DB_URL). Read only."),
+    out: Path = typer.Option(Path("schema.yaml"), "--out", help="Where to write the schema.yaml."),
+    seed: list[str] = typer.Option([], "--seed", help="A table whose rows to declare as seeds (repeatable)."),
+    skip: list[str] = typer.Option([], "--skip", help="KIND:PATTERN to leave out and declare unmanaged, e.g. 'tables:legacy_*' (repeatable)."),
+    version: Optional[str] = typer.Option(None, "--version", help="Version of the baseline migration (default: now, UTC)."),
+    force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
+) -> None:
+    """Write the schema.yaml that declares a live database (read-only on the database)."""
+    from .pull.live import parse_skips, pull
+    from .render.files import write_all
+
+    if out.exists() and not force:
+        raise UserError(Problem(str(out), "already exists", "choose another --out, or pass --force to overwrite it"))
+    if version is not None and not (len(version) == 14 and version.isascii() and version.isdigit()):
+        raise UserError(Problem("--version", "not a 14-digit timestamp", "e.g. --version 20251018000000"))
+    unmanaged = parse_skips(skip)
+    text = pull(_live_target(db), seed, version, unmanaged)
+    write_all(out.parent if str(out.parent) else Path("."), {out.name: text})
+    typer.echo(f"wrote {out}: run `supaschema gen` next")
 
 
 class Format(str, Enum):
@@ -258,9 +294,8 @@ def _use_colour(choice: Colour) -> bool:
     return choice is Colour.always
 
 
-@app.command(context_settings=STRAY_WORDS)
+@app.command()
 def diff(
-    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Live database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
     from_url: Optional[str] = typer.Option(None, "--from", help="Compare two databases: the expected one..."),
     to_url: Optional[str] = typer.Option(None, "--to", help="...and the actual one (no schema.yaml rendering involved)."),
@@ -272,7 +307,6 @@ def diff(
     colour: Colour = typer.Option(Colour.auto, "--color", help="Colour the text report."),
 ) -> None:
     """Report every drift between schema.yaml and a live database. Exit 0 none, 1 drift, 2 error."""
-    refuse_stray_words(ctx)
     from .drift.compare import compare
     from .drift.report import to_json, to_text
 
@@ -280,27 +314,24 @@ def diff(
     schema = schema_option or Path("schema.yaml")
     if (from_url is None) != (to_url is None):
         raise UserError(Problem("diff", "--from and --to go together", "give both, or use --db"))
-    if from_url is not None and db is not None:
+    if from_url and db:
         raise UserError(Problem("diff", "--db cannot be combined with --from/--to", "use one form"))
-    if from_url is not None and to_url is not None:
+    if from_url and to_url:
         from .workflows import two_databases
 
-        expected, actual, labels = two_databases(from_url, to_url, schema if schema_given else None)
-        verdict = "No drift: the two databases match."
+        expected, actual, labels, skipped = two_databases(from_url, to_url, schema if schema_given else None)
     else:
         from .workflows import schema_against
 
-        live = database_url(db)
-        expected, actual, labels = schema_against(live, schema, templates, generated, shadow_url)
-        verdict = (f"No drift: the database matches {schema}." if live else
-                   f"No drift: {generated}/ replayed matches {schema}; no database was compared (give --db or DATABASE_URL).")
+        db = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
+        expected, actual, labels, skipped = schema_against(db, schema, templates, generated, shadow_url)
     drifts = compare(expected, actual)
     if output is Format.json:
-        typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries), nl=False)
+        typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries, skipped=skipped.to_dict()), nl=False)
     else:
         use_colour = _use_colour(colour)
         # click strips escape codes off a non-terminal unless told otherwise.
-        typer.echo(to_text(drifts, *labels, colour=use_colour, no_drift=verdict), nl=False, color=use_colour)
+        typer.echo(to_text(drifts, *labels, colour=use_colour, skipped=skipped.to_dict()), nl=False, color=use_colour)
     if drifts:
         raise typer.Exit(1)
 
@@ -317,9 +348,8 @@ class FailOn(str, Enum):
     info = "info"
 
 
-@app.command(context_settings=STRAY_WORDS)
+@app.command()
 def lint(
-    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Lint this live database (read-only) instead of schema.yaml's desired state."),
     schema_option: Optional[Path] = typer.Option(None, "--schema", "-s", help="The declaration (default: schema.yaml; with --db, only for its `lint:` section and lines)."),
     templates: Optional[Path] = TemplatesOption,
@@ -328,7 +358,6 @@ def lint(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding is at this level or above."),
 ) -> None:
     """Supabase's security and performance advisors, plus supaschema's own rules. Exit 0 below --fail-on, 1 at or above, 2 error."""
-    refuse_stray_words(ctx)
     from .postgres.connection import Target
     from .lint.config import load_lint_config
     from .lint.engine import known_rule_names
@@ -336,7 +365,7 @@ def lint(
     from .lint.sarif import to_sarif
 
     schema = schema_option or Path("schema.yaml")
-    if db is not None:  # only --db: lint never reads $DATABASE_URL by itself
+    if db:
         live = Target.parse(db, "--db")
         from .lint.states import lint_live
 
@@ -370,10 +399,8 @@ app.add_typer(dev_app, name="dev")
 
 
 def main() -> None:
-    args = sys.argv[1:] or ["--help"]
     try:
-        # Not standalone: usage errors come back here, so a URL typed in the wrong place is not echoed.
-        code = typer.main.get_command(app).main(args=args, prog_name="supaschema", standalone_mode=False)
+        app()
     except UserError as exc:
         for problem in exc.problems:
             typer.echo(f"error: {problem}", err=True)
@@ -383,16 +410,11 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception as exc:
-        if callable(getattr(exc, "format_message", None)):  # the command line itself is wrong (typer's usage errors)
-            where = getattr(getattr(exc, "ctx", None), "command_path", None) or "supaschema"
-            typer.echo(f"error: {where}: {scrub(exc.format_message(), args)}\n    fix: see `{where} --help`", err=True)
-            sys.exit(2)
-        # A bug, not bad input: keep the traceback (scrubbed), and never let it look like exit 1 ("drift").
-        typer.echo(scrub("".join(traceback.format_exception(exc)), args), err=True, nl=False)
+    except Exception:
+        # A bug, not bad input: keep the traceback, and never let it look like exit 1 ("drift").
+        traceback.print_exc()
         typer.echo("error: internal error in supaschema (the traceback above is a bug; please report it)", err=True)
         sys.exit(2)
-    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -9,6 +9,7 @@ two pushes from applying the same file.
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -36,6 +37,20 @@ CREATE TABLE IF NOT EXISTS supabase_migrations.schema_migrations (
 """
 
 
+# Adoption leaves the history rows it finds as they are (the Supabase CLI keeps reading them) and
+# notes here which local files stand for what was built by hand, and which old versions it accepted.
+CREATE_ADOPTIONS = """
+CREATE TABLE IF NOT EXISTS supabase_migrations.supaschema_adoptions (
+    version text NOT NULL PRIMARY KEY,
+    source text NOT NULL CHECK (source IN ('generated', 'history')),
+    sha256 text,
+    adopted_at timestamptz NOT NULL DEFAULT now()
+)
+"""
+ADOPT_HINT = ("if this database was built before supaschema (hand-written migrations), adopt it once with "
+              "`supaschema push --adopt`, which first proves there is no drift")
+
+
 @dataclass(frozen=True, slots=True)
 class PushResult:
     pending: tuple[MigrationFile, ...]
@@ -53,19 +68,19 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
             conn.autocommit = True
             _lock(conn, where)
         recorded = _recorded(conn, where, create=not dry_run)
-        pending = _pending(migrations, recorded, where)
+        pending = _pending(migrations, recorded, _adoptions(conn), where)
         if dry_run:
             return PushResult(tuple(pending), ())
         applied = []
         for migration in pending:
-            _apply(conn, migration, target)
+            _apply(conn, migration, where)
             applied.append(migration)
         return PushResult(tuple(pending), tuple(applied))
     except psycopg.errors.ReadOnlySqlTransaction:
         raise UserError(Problem(where, "the database is read-only, so nothing can be pushed",
                                 "push to the primary (not a read replica) with a role that may write")) from None
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise UserError(Problem(where, f"permission denied: {target.mask(exc.diag.message_primary or str(exc))}",
+        raise UserError(Problem(where, f"permission denied: {exc.diag.message_primary}",
                                 "push as the database owner (on Supabase: postgres)")) from None
     finally:
         conn.close()
@@ -122,20 +137,84 @@ def _recorded(conn: "psycopg.Connection", where: str, create: bool) -> dict[str,
     return {version: (name, statements) for version, name, statements in rows}
 
 
-def _pending(migrations: list[MigrationFile], recorded: dict, where: str) -> list[MigrationFile]:
+def _adoptions(conn: "psycopg.Connection") -> dict[str, tuple[str, str | None]]:
+    with conn.transaction():
+        exists = conn.execute("SELECT pg_catalog.to_regclass('supabase_migrations.supaschema_adoptions') IS NOT NULL").fetchone()[0]
+        if not exists:
+            return {}
+        rows = conn.execute("SELECT version, source, sha256 FROM supabase_migrations.supaschema_adoptions").fetchall()
+    return {version: (source, sha) for version, source, sha in rows}
+
+
+def _pending(migrations: list[MigrationFile], recorded: dict, adoptions: dict, where: str) -> list[MigrationFile]:
     local = {m.version: m for m in migrations}
-    unknown = sorted(set(recorded) - set(local))
+    accepted = {v for v, (source, _) in adoptions.items() if source == "history"}
+    unknown = sorted(set(recorded) - set(local) - accepted)
     if unknown:
         raise UserError(Problem(where, f"the database has applied migrations that generated/ lacks: {', '.join(unknown)}",
-                                "pull them into generated/ (or check you are pushing the right project) before pushing"))
+                                f"check you are pushing the right project; {ADOPT_HINT}"))
     problems = []
     for version, (_, statements) in sorted(recorded.items()):
-        if statements is not None and _content(statements) != _content(split_statements(local[version].read())):
+        if version not in local:
+            continue
+        if version in adoptions:
+            if adoptions[version][1] != local[version].sha256():
+                problems.append(Problem(str(local[version].path), "was edited after it was adopted for this database",
+                                        "restore the adopted version from git and put the change in a new migration (`supaschema gen`)"))
+        elif statements is not None and _content(statements) != _content(split_statements(local[version].read())):
             problems.append(Problem(str(local[version].path), "was edited after it was applied to this database",
-                                    "restore the applied version from git and put the change in a new migration (`supaschema gen`)"))
+                                    "restore the applied version from git and put the change in a new migration "
+                                    f"(`supaschema gen`); {ADOPT_HINT}"))
     if problems:
         raise UserError(problems)
     return [m for m in migrations if m.version not in recorded]
+
+
+def adopt(target: Target, migrations: list[MigrationFile], verify: Callable[[], list]) -> tuple[list, list[str]]:
+    """Record `migrations` as applied without running them, once `verify()` finds no drift.
+
+    Returns (drift, versions recorded): with drift, nothing is recorded. Everything happens under the
+    push lock, the verification included, so no push can slip in between proof and record.
+    """
+    import psycopg
+
+    where = f"database {target.label}"
+    conn = connect(target, what="database", read_only=False)
+    try:
+        _require_supabase(conn, where)
+        conn.autocommit = True
+        _lock(conn, where)
+        drift = verify()
+        if drift:
+            return drift, []
+        recorded = _recorded(conn, where, create=True)
+        adoptions = _adoptions(conn)
+        local = {m.version for m in migrations}
+        done = []
+        with conn.transaction():
+            conn.execute(CREATE_ADOPTIONS)
+            for version in sorted(set(recorded) - local - set(adoptions)):
+                conn.execute("INSERT INTO supabase_migrations.supaschema_adoptions (version, source) VALUES (%s, 'history')", (version,))
+            for migration in migrations:
+                statements = split_statements(migration.read())
+                if migration.version not in recorded:
+                    conn.execute("INSERT INTO supabase_migrations.schema_migrations (version, statements, name) VALUES (%s, %s, %s)",
+                                 (migration.version, statements, migration.name))
+                elif _content(recorded[migration.version][1] or []) == _content(statements):
+                    continue  # already recorded with this very text
+                conn.execute("INSERT INTO supabase_migrations.supaschema_adoptions (version, source, sha256) VALUES (%s, 'generated', %s) "
+                             "ON CONFLICT (version) DO UPDATE SET source = 'generated', sha256 = EXCLUDED.sha256, adopted_at = now()",
+                             (migration.version, migration.sha256()))
+                done.append(migration.version)
+        return [], done
+    except psycopg.errors.ReadOnlySqlTransaction:
+        raise UserError(Problem(where, "the database is read-only, so nothing can be adopted",
+                                "adopt on the primary (not a read replica) with a role that may write")) from None
+    except psycopg.errors.InsufficientPrivilege as exc:
+        raise UserError(Problem(where, f"permission denied: {exc.diag.message_primary}",
+                                "adopt as the database owner (on Supabase: postgres)")) from None
+    finally:
+        conn.close()
 
 
 def _content(statements: list[str]) -> str:
@@ -148,7 +227,7 @@ def _content(statements: list[str]) -> str:
     return ";".join(piece for piece in pieces if piece)
 
 
-def _apply(conn: "psycopg.Connection", migration: MigrationFile, target: Target) -> None:
+def _apply(conn: "psycopg.Connection", migration: MigrationFile, where: str) -> None:
     import psycopg
 
     statements = split_statements(migration.read())
@@ -160,7 +239,7 @@ def _apply(conn: "psycopg.Connection", migration: MigrationFile, target: Target)
                 raise
             except psycopg.Error as exc:
                 first = next((line for line in statement.splitlines() if line.strip() and not line.lstrip().startswith("--")), statement)
-                message = target.mask((exc.diag.message_primary or str(exc)).strip())
+                message = (exc.diag.message_primary or str(exc)).strip()
                 raise UserError(Problem(str(migration.path), f"statement {number} failed: {message}, in `{first.strip()[:120]}`",
                                         "fix the migration; nothing of this file was applied")) from None
         conn.execute("INSERT INTO supabase_migrations.schema_migrations (version, statements, name) VALUES (%s, %s, %s)",

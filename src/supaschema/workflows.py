@@ -7,6 +7,7 @@ from pathlib import Path
 
 from .catalog import snapshot as snap
 from .drift.compare import Drift, compare
+from .drift.unmanaged import Skipped, leave_alone
 from .postgres.connection import Target
 from .errors import Problem, UserError
 from .plan.operations import Plan
@@ -30,6 +31,7 @@ class Planned:
 
 def _planned(desired: snap.Snapshot, actual: snap.Snapshot, spec: Spec, templates: Path, title: str,
              allow_destructive: bool) -> Planned:
+    actual, _ = leave_alone(desired, actual, spec.unmanaged)  # a plan never touches what it does not manage
     drifts = compare(desired, actual)
     plan = make_plan(drifts, desired, actual, scope_for(spec))
     return Planned(drifts, plan, render_plan(plan, templates, title, allow_destructive) if drifts else "")
@@ -60,25 +62,27 @@ def refuse_destructive(planned: Planned) -> None:
 Labels = tuple[str, str]
 
 
-def two_databases(from_url: str, to_url: str, schema: Path | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels]:
+def two_databases(from_url: str, to_url: str, schema: Path | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels, Skipped]:
     """`diff --from --to`: the same engine on any two databases; schema.yaml only when given, for its seeded tables."""
     from .spec.loader import load_spec
 
     expected_target, actual_target = Target.parse(from_url, "--from"), Target.parse(to_url, "--to")
-    scope = scope_for(load_spec(schema) if schema is not None else None)
+    spec = load_spec(schema) if schema is not None else None
+    scope = scope_for(spec)
     expected, actual = in_parallel(lambda: snapshot_of(expected_target, scope, "--from database"),
                                    lambda: snapshot_of(actual_target, scope, "--to database"))
-    return expected, actual, (expected_target.label, actual_target.label)
+    actual, skipped = leave_alone(expected, actual, spec.unmanaged) if spec else (actual, Skipped())
+    return expected, actual, (expected_target.label, actual_target.label), skipped
 
 
-def schema_against(db: tuple[str, str] | None, schema: Path, templates: Path | None, generated: Path,
-                   shadow_url: str | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels]:
+def schema_against(db: str | None, schema: Path, templates: Path | None, generated: Path,
+                   shadow_url: str | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels, Skipped]:
     """`diff`: schema.yaml's desired state against a live database, or (no database) the committed migrations."""
     from .postgres.shadow import shadow
     from .render.migrations import templates_for
     from .spec.loader import load_spec
 
-    live = Target.parse(*db) if db else None  # (URL, where it came from)
+    live = Target.parse(db, "--db") if db else None
     spec = load_spec(schema)
     scope = scope_for(spec)
     templates_dir = templates_for(schema, templates)
@@ -94,14 +98,15 @@ def schema_against(db: tuple[str, str] | None, schema: Path, templates: Path | N
         actual, expected = in_parallel(actual_job, desired_job)  # the live read fails fastest: report it first
     labels = (f"{schema} (rendered, applied to a shadow database)",
               live.label if live else f"{generated}/ (embedded default: committed migrations on a throwaway database)")
-    return expected, actual, labels
+    actual, skipped = leave_alone(expected, actual, spec.unmanaged)
+    return expected, actual, labels, skipped
 
 
 def prepare_dev_database(url: str, generated: Path) -> tuple[bool, list[str]]:
     """The Supabase stub (once) and the migrations the database has not recorded; returns
     whether the stub was applied now, and the names of the files pushed."""
-    from .postgres.connection import connect
-    from .postgres.shadow import apply_stub
+    from .postgres.connection import apply_sql, connect
+    from .postgres.shadow import supabase_stub_sql
     from .push import push
     from .render.files import list_migrations
 
@@ -109,8 +114,20 @@ def prepare_dev_database(url: str, generated: Path) -> tuple[bool, list[str]]:
     with connect(target, what="local database", read_only=False) as conn:
         fresh = conn.execute("SELECT pg_catalog.to_regnamespace('auth') IS NULL").fetchone()[0]
         if fresh:
-            apply_stub(conn, "local database")
+            apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
     migrations = list_migrations(generated) if generated.is_dir() else []
     if not migrations:
         return fresh, []
     return fresh, [m.path.name for m in push(target, migrations).applied]
+
+
+def adoption_drift(live: Target, spec: Spec, generated: Path, shadow_url: str | None) -> list[Drift]:
+    """What `push --adopt` must find empty: the live database against what the migration files build."""
+    from .postgres.shadow import shadow
+
+    scope = scope_for(spec)
+    with shadow(shadow_url) as throwaway:
+        history, actual = in_parallel(lambda: committed_snapshot(throwaway, generated, scope),
+                                      lambda: snapshot_of(live, scope, "database"))
+    actual, _ = leave_alone(history, actual, spec.unmanaged)
+    return compare(history, actual)

@@ -150,8 +150,19 @@ def canonical_value(value: Any) -> Any:
     if isinstance(value, int) and not isinstance(value, bool):
         return str(value)
     if isinstance(value, (dict, list)):
-        return json.dumps(value, sort_keys=True)
+        return _json_text(value)
     return value
+
+
+def _json_text(value: Any) -> str:
+    """Canonical JSON with numbers as exact as jsonb keeps them (json.dumps cannot write a Decimal)."""
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{json.dumps(k)}: {_json_text(v)}" for k, v in sorted(value.items())) + "}"
+    if isinstance(value, list):
+        return "[" + ", ".join(_json_text(v) for v in value) + "]"
+    if isinstance(value, Decimal):
+        return format(value, "f")
+    return json.dumps(value, ensure_ascii=False)
 
 
 def load_seed_rows(cur: "psycopg.Cursor", seed: SeedScope, present: set[str]) -> list[snap.SeedRow]:

@@ -24,13 +24,15 @@ def summary(drifts: list[Drift]) -> dict[str, int]:
     return {"total": len(drifts), **{s: counts.get(s, 0) for s in SEVERITY_ORDER}}
 
 
-def to_json(drifts: list[Drift], desired: str, actual: str, catalog_queries: int = 0) -> str:
+def to_json(drifts: list[Drift], desired: str, actual: str, catalog_queries: int = 0,
+            skipped: dict[str, int] | None = None) -> str:
     document = {
         "version": JSON_VERSION,
         "desired": desired,
         "actual": actual,
         "summary": summary(drifts),
         "stats": {"catalog_queries": catalog_queries},
+        "skipped": skipped or {"unmanaged": 0, "undeclared": 0},
         "drift": [d.to_dict() for d in drifts],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
@@ -55,15 +57,15 @@ def _show(value: Any) -> str:
 
 
 def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False,
-            no_drift: str = "No drift: the two sides match.") -> str:
-    """`no_drift` is the caller's sentence for an empty report: it must say what was compared."""
+            skipped: dict[str, int] | None = None) -> str:
     def paint(text: str, what: str) -> str:
         return f"\x1b[{COLOUR[what]}m{text}\x1b[0m" if colour else text
 
     lines = [f"desired: {desired}", f"actual:  {actual}", ""]
+    left_alone = _left_alone(skipped or {})
     if not drifts:
-        lines.append(paint(no_drift, "header"))
-        return "\n".join(lines) + "\n"
+        lines.append(paint("No drift: the database matches.", "header"))
+        return "\n".join(lines + left_alone) + "\n"
     for severity, group in groupby(drifts, key=lambda d: d.severity):
         heading = severity.upper() + (" (listed first: access to data)" if severity == "security" else "")
         lines.append(paint(heading, "security" if severity == "security" else "header"))
@@ -74,7 +76,14 @@ def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False
     counts = summary(drifts)
     parts = ", ".join(f"{counts[s]} {s}" for s in SEVERITY_ORDER if counts[s])
     lines.append(paint(f"{counts['total']} drift item{'s' if counts['total'] != 1 else ''} ({parts})", "header"))
-    return "\n".join(lines) + "\n"
+    return "\n".join(lines + left_alone) + "\n"
+
+
+def _left_alone(skipped: dict[str, int]) -> list[str]:
+    """Say what was not looked at, so an unmanaged: pattern can never hide drift silently."""
+    parts = [f"{skipped[k]} {what}" for k, what in (("unmanaged", "unmanaged (matched an unmanaged: pattern)"),
+                                                     ("undeclared", "undeclared (report_undeclared: false)")) if skipped.get(k)]
+    return [f"left alone: {', '.join(parts)}"] if parts else []
 
 
 def _item_lines(items: list[Drift], paint) -> list[str]:

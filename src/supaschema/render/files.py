@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 import re
 import tempfile
@@ -56,6 +57,10 @@ class MigrationFile:
 
     def read(self) -> str:
         return self.path.read_text("utf-8")
+
+    def sha256(self) -> str:
+        """The file's exact bytes, as adoption records them."""
+        return hashlib.sha256(self.path.read_bytes()).hexdigest()
 
 
 def list_migrations(folder: Path) -> list[MigrationFile]:

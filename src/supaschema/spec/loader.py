@@ -19,9 +19,10 @@ from .reading import Reader
 from .seeds import read_seeds
 from .tables import read_tables
 from .triggers import read_triggers
+from .unmanaged import read_unmanaged
 from .yaml_source import Source, compose
 
-TOP_KEYS = {"tables", "functions", "triggers", "seeds", "migrations", "lint"}  # lint: read by lint/config.py
+TOP_KEYS = {"tables", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint"}  # lint: read by lint/config.py
 
 
 def load_spec(path: Path) -> s.Spec:
@@ -65,5 +66,6 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     triggers = read_triggers(reader, top["triggers"], tables, functions) if "triggers" in top else []
     seeds = read_seeds(reader, top["seeds"], tables) if "seeds" in top else []
     migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds)
+    unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()
     source.raise_if_any()
-    return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations))
+    return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged)

@@ -159,9 +159,16 @@ class Migration:
 
 
 @dataclass(frozen=True, slots=True)
+class Unmanaged:
+    report_undeclared: bool = True
+    patterns: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (snapshot kind, globs)
+
+
+@dataclass(frozen=True, slots=True)
 class Spec:
     tables: tuple[Table, ...]
     functions: tuple[Function, ...] = ()
     triggers: tuple[Trigger, ...] = ()
     seeds: tuple[Seed, ...] = ()
     migrations: tuple[Migration, ...] = field(default=())
+    unmanaged: Unmanaged = field(default=Unmanaged())

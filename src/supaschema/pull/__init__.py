@@ -1,0 +1,1 @@
+"""Adoption: a live database -> schema.yaml (`pull`), and the `unmanaged:` objects left alone."""

@@ -1,0 +1,374 @@
+"""A catalog snapshot -> the schema.yaml document that declares it, one small function per kind.
+
+Names follow the loader's conventions (`<table>_pkey`, `<table>_<cols>_key`,
+`<table>_<col>_check`, `<table>_<col>_fkey`), so what is written renders back to
+the very same objects. Whatever schema.yaml cannot say is collected as a problem
+naming the object and the construct, and nothing is written (no silent loss).
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from ..catalog import snapshot as snap
+from ..errors import Problem
+from ..spec.model import API_ROLES
+from . import definitions as d
+from .yaml_text import Flow, Quoted
+
+TABLE_PRIVILEGES = ("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE")
+NEWER_PRIVILEGES = ("MAINTAIN",)  # PostgreSQL 17: part of ALL there, unknown before
+WATCHED_ROLES = ("public", *API_ROLES)
+EXTERNAL_TABLES = {("auth", "users")}
+
+
+@dataclass
+class Pulled:
+    """What `pull` found: the document, and what it could not express."""
+
+    document: dict = field(default_factory=dict)
+    problems: list[Problem] = field(default_factory=list)
+
+    def refuse(self, where: str, construct: str) -> None:
+        self.problems.append(Problem(where, f"uses {construct}, which schema.yaml cannot express",
+                                     "leave it out with an `unmanaged:` pattern, or change it in the database first"))
+
+
+# The kinds this module writes; a kind the catalog learns later is refused until it has a writer here.
+WRITTEN_KINDS = (snap.Table, snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Function, snap.Trigger,
+                 snap.Grant, snap.SeedRow)
+
+
+def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoice"], version: str | None = None) -> Pulled:
+    pulled = Pulled()
+    for kind in snap.KINDS:
+        if kind not in WRITTEN_KINDS:
+            for obj in snapshot.of(kind).values():
+                pulled.refuse(f"{kind.KIND} {obj.path}", f"a {kind.KIND} (pull cannot write this kind yet)")
+    tables = [t for t in snapshot.of(snap.Table).values() if t.schema == "public"]
+    ordered = _dependency_order(snapshot, tables, pulled)
+    children = {kind: _by_table(snapshot.of(kind).values()) for kind in (snap.Column, snap.Constraint, snap.Index, snap.Policy)}
+    grants = _grants_by_object(snapshot)
+    out_tables = {t.name: table_entry(t, children, grants.get(t.path, {}), snapshot.server_version, pulled) for t in ordered}
+    functions = {f"{f.schema}.{f.name}": function_entry(f, grants.get(f.path, {}), pulled)
+                 for f in sorted(snapshot.of(snap.Function).values(), key=lambda f: (f.schema, f.name, f.arguments))}
+    overloads = {name for name in functions if sum(f"{f.schema}.{f.name}" == name for f in snapshot.of(snap.Function).values()) > 1}
+    for name in overloads:
+        pulled.refuse(f"function {name}", "overloads (several functions of one name)")
+    triggers = triggers_entry(snapshot, functions, pulled)
+    seed_entries = {table: seed_entry(snapshot, choice) for (schema, table), choice in sorted(seeds.items())}
+    document: dict[str, Any] = {"tables": out_tables}
+    if functions:
+        document["functions"] = functions
+    if triggers:
+        document["triggers"] = triggers
+    if seed_entries:
+        document["seeds"] = seed_entries
+    document["migrations"] = [migration_entry(version, out_tables, functions, triggers, seed_entries)]
+    pulled.document = document
+    return pulled
+
+
+def _by_table(objects) -> dict[tuple[str, str], list]:
+    grouped: dict[tuple[str, str], list] = defaultdict(list)
+    for obj in objects:
+        grouped[(obj.schema, obj.table)].append(obj)
+    return grouped
+
+
+def _grants_by_object(snapshot: snap.Snapshot) -> dict[str, dict[str, snap.Grant]]:
+    grouped: dict[str, dict[str, snap.Grant]] = defaultdict(dict)
+    for grant in snapshot.of(snap.Grant).values():
+        grouped[grant.object][grant.grantee] = grant
+    return grouped
+
+
+def _dependency_order(snapshot: snap.Snapshot, tables: list[snap.Table], pulled: Pulled) -> list[snap.Table]:
+    """Tables after the tables their foreign keys point at (CREATE TABLE needs them to exist)."""
+    by_name = {t.name: t for t in tables}
+    needs: dict[str, set[str]] = {t.name: set() for t in tables}
+    for c in snapshot.of(snap.Constraint).values():
+        if c.type == "foreign key" and c.table in needs:
+            try:
+                fk = d.foreign_key(c.definition)
+            except d.Unsupported:
+                continue  # reported with the table
+            if fk.ref_schema == "public" and fk.ref_table != c.table and fk.ref_table in by_name:
+                needs[c.table].add(fk.ref_table)
+    ordered: list[snap.Table] = []
+    done: set[str] = set()
+    while len(done) < len(tables):
+        ready = sorted(name for name in needs if name not in done and needs[name] <= done)
+        if not ready:
+            for name in sorted(set(needs) - done):
+                pulled.refuse(f"table public.{name}", "foreign keys that form a cycle between tables")
+            break
+        for name in ready:
+            ordered.append(by_name[name])
+            done.add(name)
+    return ordered
+
+
+def table_entry(table: snap.Table, children: dict, grants: dict[str, snap.Grant], server_version: int, pulled: Pulled) -> dict:
+    key = (table.schema, table.name)
+    where = f"table {table.path}"
+    columns = {c.name: column_entry(c) for c in children[snap.Column].get(key, [])}
+    entry: dict[str, Any] = {}
+    if table.comment is not None:
+        entry["comment"] = table.comment
+    entry["columns"] = columns
+    constraints_entry(table, children[snap.Constraint].get(key, []), columns, entry, pulled)
+    indexes = {}
+    for index in sorted(children[snap.Index].get(key, []), key=lambda i: i.name):
+        try:
+            parsed = d.index(index.definition)
+        except d.Unsupported as exc:
+            pulled.refuse(f"index {index.path}", f"a form of index ({exc})")
+            continue
+        item: dict[str, Any] = {"columns": [name + (" desc" if desc else "") for name, desc in parsed.columns]}
+        if parsed.unique:
+            item["unique"] = True
+        if parsed.method != "btree":
+            item["using"] = parsed.method
+        if parsed.where:
+            item["where"] = parsed.where
+        indexes[index.name] = Flow(item)
+    if indexes:
+        entry["indexes"] = indexes
+    if table.rls_enabled or table.rls_force:
+        entry["rls"] = Flow({"enabled": table.rls_enabled, **({"force": True} if table.rls_force else {})})
+    policies = {p.name: policy_entry(p) for p in sorted(children[snap.Policy].get(key, []), key=lambda p: p.name)}
+    if policies:
+        entry["policies"] = policies
+    entry["grants"] = table_grants(grants, server_version, where, pulled)
+    return entry
+
+
+SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
+
+
+def column_entry(column: snap.Column) -> Flow:
+    item: dict[str, Any] = {"type": column.type}
+    default = column.default
+    # A serial column is an integer whose default reads the sequence named after it: say serial.
+    if column.type in SERIALS and default == f"nextval('{column.schema}.{column.table}_{column.name}_seq'::regclass)":
+        item["type"], default = SERIALS[column.type], None
+    if column.not_null:
+        item["nullable"] = False
+    if default is not None and not column.identity:
+        item["default"] = default
+    if column.identity:
+        item["identity"] = column.identity
+    if column.generated:
+        item["generated"] = column.generated
+    if column.collation:
+        item["collation"] = column.collation
+    if column.comment is not None:
+        item["comment"] = column.comment
+    return Flow(item)
+
+
+def constraints_entry(table: snap.Table, constraints: list[snap.Constraint], columns: dict, entry: dict, pulled: Pulled) -> None:
+    """Primary key, uniques, checks and foreign keys: on the column where the loader would name them so."""
+    name = table.name
+    checks, foreign_keys, uniques = {}, {}, []
+    for c in sorted(constraints, key=lambda c: c.name):
+        where = f"constraint {c.path}"
+        if not c.validated:
+            pulled.refuse(where, "a NOT VALID constraint")
+            continue
+        try:
+            if c.type == "primary key":
+                cols = d.unique_columns(c.definition)
+                if c.name != f"{name}_pkey":
+                    pulled.refuse(where, f"a primary key not named {name}_pkey")
+                elif len(cols) == 1:
+                    _column_flag(columns, cols[0], "primary_key", True)
+                    columns[cols[0]].value.pop("nullable", None)
+                else:
+                    entry["primary_key"] = Flow(cols)
+            elif c.type == "unique":
+                cols = d.unique_columns(c.definition)
+                if c.name == f"{name}_{cols[0]}_key" and len(cols) == 1:
+                    _column_flag(columns, cols[0], "unique", True)
+                elif c.name == f"{name}_{'_'.join(cols)}_key":
+                    uniques.append(Flow(cols))
+                else:
+                    pulled.refuse(where, f"a unique constraint not named {name}_{'_'.join(cols)}_key")
+            elif c.type == "check":
+                expression = d.check_expression(c.definition)
+                column = c.name.removeprefix(f"{name}_").removesuffix("_check")
+                if c.name == f"{name}_{column}_check" and column in columns and "check" not in columns[column].value:
+                    _column_flag(columns, column, "check", expression)
+                else:
+                    checks[c.name] = expression
+            elif c.type == "foreign key":
+                foreign_key_entry(c, d.foreign_key(c.definition), name, columns, foreign_keys, pulled)
+            else:
+                pulled.refuse(where, f"an {c.type} constraint")
+        except d.Unsupported as exc:
+            pulled.refuse(where, f"a form of {c.type} ({exc})")
+    if uniques:
+        entry["unique"] = uniques
+    if checks:
+        entry["checks"] = checks
+    if foreign_keys:
+        entry["foreign_keys"] = foreign_keys
+
+
+COLUMN_ORDER = ("type", "primary_key", "nullable", "unique", "default", "identity", "generated", "check",
+                "references", "collation", "comment")
+
+
+def _column_flag(columns: dict, column: str, key: str, value: Any) -> None:
+    items = {**columns[column].value, key: value}
+    # The order a person writes: type first, then what makes it a key, then the rest.
+    columns[column] = Flow({k: items[k] for k in COLUMN_ORDER if k in items})
+
+
+def foreign_key_entry(c: snap.Constraint, fk: d.ForeignKeyDef, table: str, columns: dict, out: dict, pulled: Pulled) -> None:
+    target = (fk.ref_schema, fk.ref_table)
+    if fk.ref_schema != "public" and target not in EXTERNAL_TABLES:
+        pulled.refuse(f"constraint {c.path}", f"a foreign key to {fk.ref_schema}.{fk.ref_table}, outside what schema.yaml manages")
+        return
+    ref_table = fk.ref_table if fk.ref_schema == "public" else f"{fk.ref_schema}.{fk.ref_table}"
+    actions = {k: v.lower() for k, v in (("on_delete", fk.on_delete), ("on_update", fk.on_update)) if v != "NO ACTION"}
+    if len(fk.columns) == 1 and c.name == f"{table}_{fk.columns[0]}_fkey":
+        _column_flag(columns, fk.columns[0], "references", {"table": ref_table, "column": fk.ref_columns[0], **actions})
+    else:
+        out[c.name] = Flow({"columns": fk.columns, "references": {"table": ref_table, "columns": fk.ref_columns}, **actions})
+
+
+def policy_entry(policy: snap.Policy) -> dict:
+    item: dict[str, Any] = {"command": policy.command.lower(), "roles": Flow(list(policy.roles))}
+    if not policy.permissive:
+        item["as"] = "restrictive"
+    if policy.using is not None:
+        item["using"] = d.strip_parens(policy.using)
+    if policy.with_check is not None:
+        item["with_check"] = d.strip_parens(policy.with_check)
+    return item
+
+
+def table_grants(grants: dict[str, snap.Grant], server_version: int, where: str, pulled: Pulled) -> Flow:
+    """The watched roles' privileges; a role with none is named with [] so REVOKE ALL covers it."""
+    everything = set(TABLE_PRIVILEGES) | (set(NEWER_PRIVILEGES) if server_version >= 170000 else set())
+    result: dict[str, list[str]] = {}
+    for role in WATCHED_ROLES:
+        grant = grants.get(role)
+        privileges = set(grant.privileges) if grant else set()
+        if grant and grant.grantable:
+            pulled.refuse(f"{where} grant to {role}", "WITH GRANT OPTION")
+        if privileges == everything:
+            result[role] = ["all"]
+        elif privileges & set(NEWER_PRIVILEGES):
+            pulled.refuse(f"{where} grant to {role}", "a MAINTAIN privilege without ALL")
+        elif privileges or role != "public":
+            result[role] = sorted(p.lower() for p in privileges)
+    return Flow(result)
+
+
+def function_entry(function: snap.Function, grants: dict[str, snap.Grant], pulled: Pulled) -> dict:
+    where = f"function {function.path}"
+    if function.result is None:
+        pulled.refuse(where, "a procedure")
+    for construct, value, default in (("STRICT", function.strict, False), ("LEAKPROOF", function.leakproof, False),
+                                      (f"PARALLEL {function.parallel}", function.parallel, "UNSAFE"),
+                                      (f"COST {function.cost}", function.cost, "100"), (f"ROWS {function.rows}", function.rows, "0")):
+        if value != default:
+            pulled.refuse(where, construct)
+    search_path = None
+    for setting in function.config:
+        key, _, value = setting.partition("=")
+        if key != "search_path":
+            pulled.refuse(where, f"SET {key}")
+            continue
+        search_path = "" if value == '""' else ", ".join(_config_name(part) for part in value.split(", "))
+    entry: dict[str, Any] = {}
+    if function.arguments:
+        entry["arguments"] = function.arguments
+    entry["returns"] = function.result
+    entry["language"] = function.language
+    if function.security_definer:
+        entry["security_definer"] = True
+    if search_path is not None:
+        entry["search_path"] = search_path
+    if function.volatility != "VOLATILE":
+        entry["volatility"] = function.volatility.lower()
+    entry["body"] = function.body
+    executes = {role for role, grant in grants.items() if "EXECUTE" in grant.privileges}
+    revoked = [role for role in WATCHED_ROLES if role not in executes]
+    granted = [role for role in WATCHED_ROLES if role in executes and role != "public"]
+    if revoked:
+        entry["revoke_execute_from"] = Flow(revoked)
+    if granted:
+        entry["grant_execute_to"] = Flow(granted)
+    return entry
+
+
+def _config_name(part: str) -> str:
+    return part[1:-1].replace('""', '"') if part.startswith('"') and part.endswith('"') else part
+
+
+def triggers_entry(snapshot: snap.Snapshot, functions: dict, pulled: Pulled) -> dict:
+    result: dict[str, Any] = {}
+    for trigger in sorted(snapshot.of(snap.Trigger).values(), key=lambda t: (t.name, t.schema, t.table)):
+        where = f"trigger {trigger.path}"
+        if trigger.name in result:
+            pulled.refuse(where, "a trigger name used on several tables")
+            continue
+        extras = [construct for construct, present in (("a WHEN condition", trigger.when), ("arguments", trigger.arguments),
+                                                       ("UPDATE OF columns", trigger.update_of),
+                                                       ("REFERENCING transition tables", trigger.referencing)) if present]
+        if trigger.enabled != "origin":
+            extras.append(f"a trigger that is {trigger.enabled}")
+        if trigger.function not in functions:
+            extras.append(f"a trigger function ({trigger.function}) outside what schema.yaml manages")
+        for extra in extras:
+            pulled.refuse(where, extra)
+        table = trigger.table if trigger.schema == "public" else f"{trigger.schema}.{trigger.table}"
+        result[trigger.name] = Flow({"table": table, "timing": trigger.timing.lower(),
+                                     "events": [e.lower() for e in trigger.events],
+                                     "for_each": trigger.level.lower(), "function": trigger.function})
+    return result
+
+
+@dataclass(frozen=True, slots=True)
+class SeedChoice:
+    schema: str
+    table: str
+    key: tuple[str, ...]
+    columns: tuple[str, ...]
+
+
+def seed_entry(snapshot: snap.Snapshot, choice: SeedChoice) -> dict:
+    rows = sorted((r for r in snapshot.of(snap.SeedRow).values() if (r.schema, r.table) == (choice.schema, choice.table)),
+                  key=lambda r: r.key)
+    values = []
+    for row in rows:
+        by_column = dict(row.values)
+        by_column.update(zip(choice.key, row.key))
+        values.append(Flow([by_column[c] for c in choice.columns]))
+    return {"key": Flow(list(choice.key)), "columns": Flow(list(choice.columns)), "rows": values}
+
+
+def migration_entry(version: str | None, tables: dict, functions: dict, triggers: dict, seeds: dict) -> dict:
+    entry: dict[str, Any] = {
+        "version": Quoted(version or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")),
+        "name": "baseline",
+        "description": "Pulled from a live database by supaschema pull.",
+        "tables": Flow(list(tables)),
+    }
+    policies = [Flow({table: name}) for table, entry_ in tables.items() for name in entry_.get("policies", {})]
+    if policies:
+        entry["policies"] = policies
+    if functions:
+        entry["functions"] = Flow(list(functions))
+    if triggers:
+        entry["triggers"] = Flow(list(triggers))
+    if seeds:
+        entry["seeds"] = Flow(list(seeds))
+    return entry
