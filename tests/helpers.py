@@ -35,3 +35,22 @@ def run_cli(*args: str, cwd: Path = ROOT, env: dict | None = None, timeout: floa
 
 def available_majors() -> list[int]:
     return [b.major for b in find_all_binaries()]
+
+
+def run_main(monkeypatch, capfd, *args: str, env: dict | None = None) -> CliResult:
+    """The command line's entry point in this process: for large tables of cases that fail early.
+    The database variables and PGPASSWORD are cleared unless `env` sets them."""
+    import pytest
+
+    from supaschema import cli
+
+    for variable in ("DATABASE_URL", "SUPABASE_DB_URL", "PGPASSWORD"):
+        monkeypatch.delenv(variable, raising=False)
+    for variable, value in (env or {}).items():
+        monkeypatch.setenv(variable, value)
+    monkeypatch.chdir(ROOT)
+    monkeypatch.setattr(sys, "argv", ["supaschema", *args])
+    with pytest.raises(SystemExit) as exited:
+        cli.main()
+    out, err = capfd.readouterr()
+    return CliResult(exited.value.code, out, err)

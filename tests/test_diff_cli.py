@@ -25,7 +25,7 @@ def live(throwaway):
 def test_embedded_default_reports_no_drift():
     result = run_cli("diff")
     assert result.code == 0, result.err
-    assert "No drift" in result.out and "embedded default" in result.out
+    assert "no database was compared" in result.out and "embedded default" in result.out
 
 
 def test_drift_exit_1_with_text_report(live):
@@ -111,13 +111,27 @@ def test_read_only_role_on_read_only_database(reader):
     assert "reader_" in result.out and ":***@" in result.out
 
 
-def test_rls_hiding_seed_rows_is_an_error_not_drift(server, reader):
+READ_PRIVILEGES = [
+    # (SELECT on the seeded table, BYPASSRLS) -> what the message must name, and must not
+    (False, True, "permission denied for table public.model_pricing", "BYPASSRLS"),
+    (False, False, "permission denied for table public.model_pricing", "BYPASSRLS"),  # PostgreSQL says RLS first
+    (True, False, "seeded rows are hidden from this role", "grant SELECT"),
+]
+
+
+@pytest.mark.parametrize("select,bypassrls,named,not_named", READ_PRIVILEGES)
+def test_a_missing_read_privilege_is_named(server, live, reader, select, bypassrls, named, not_named):
     role = reader.split("//")[1].split(":")[0]
     with psycopg.connect(server.url(), autocommit=True) as conn:
-        conn.execute(f"ALTER ROLE {role} NOBYPASSRLS")
+        conn.execute(f"ALTER ROLE {role} {'BYPASSRLS' if bypassrls else 'NOBYPASSRLS'}")
+    if not select:
+        with psycopg.connect(live.url, autocommit=True, options="-c default_transaction_read_only=off") as conn:
+            conn.execute(f"REVOKE SELECT ON public.model_pricing FROM {role}")
     result = run_cli("diff", "--db", reader)
     assert result.code == 2 and result.out == ""
-    assert "seeded rows are hidden from this role" in result.err and "BYPASSRLS" in result.err
+    assert named in result.err and not_named not in result.err, result.err
+    if not select:
+        assert "fix: grant SELECT on it to this role (GRANT SELECT ON ... TO role), or connect as postgres" in result.err
 
 
 def test_wrong_password(reader):

@@ -222,7 +222,12 @@ def test_plan_repairs_a_live_database(project, empty_db):
 def test_rebaseline_is_loud_and_folds_later_migrations(project):
     edit_schema(project, EVOLUTION[1:2])
     assert run_cli("gen", "--name", "price", cwd=project).code == 0
-    result = run_cli("gen", "--rebaseline", cwd=project)
+    later = next(p.name for p in (project / "generated").glob("*_price.sql"))
+    before = {p.name: p.read_bytes() for p in (project / "generated").glob("*.sql")}
+    refused = run_cli("gen", "--rebaseline", cwd=project)  # it would delete a migration: only with --force
+    assert refused.code == 2 and later in refused.err and "--force" in refused.err, refused.err
+    assert {p.name: p.read_bytes() for p in (project / "generated").glob("*.sql")} == before  # nothing touched
+    result = run_cli("gen", "--rebaseline", "--force", cwd=project)
     assert result.code == 0 and "REBASELINE" in result.err and "never been deployed" in result.err
     assert "removed" in result.err
     assert len(list((project / "generated").glob("*.sql"))) == 4

@@ -16,6 +16,7 @@ from typing import Optional
 import typer
 
 from . import __version__
+from .command_line import STRAY_WORDS, database_url, refuse_stray_words, scrub
 from .errors import Problem, UserError
 
 app = typer.Typer(
@@ -42,9 +43,10 @@ def root(
     """supaschema: declare the database in schema.yaml, generate migrations, diff against production."""
 
 
-@app.command()
-def validate(schema: Path = SchemaOption) -> None:
+@app.command(context_settings=STRAY_WORDS)
+def validate(ctx: typer.Context, schema: Path = SchemaOption) -> None:
     """Check schema.yaml and report every problem found (exit 2 if any)."""
+    refuse_stray_words(ctx)
     from .lint.config import load_lint_config
     from .lint.engine import known_rule_names
     from .spec.loader import load_spec
@@ -63,14 +65,16 @@ DestructiveOption = typer.Option(False, "--allow-destructive", help="Include sta
 GeneratedOption = typer.Option(Path("generated"), "--generated", "-o", "--out", help="The migration folder (e.g. supabase/migrations).")
 
 
-@app.command()
+@app.command(context_settings=STRAY_WORDS)
 def gen(
+    ctx: typer.Context,
     schema: Path = SchemaOption,
     out: Path = GeneratedOption,
     templates: Optional[Path] = TemplatesOption,
     check: bool = typer.Option(False, "--check", help="Write nothing; exit 1 unless replaying the folder yields exactly schema.yaml."),
     name: str = typer.Option("schema_changes", "--name", help="Name of the new migration file, when one is written."),
     rebaseline: bool = typer.Option(False, "--rebaseline", help="Re-render the baseline files and remove later ones. Only for a project never deployed."),
+    force: bool = typer.Option(False, "--force", help="With --rebaseline: allow it to delete the migrations after the baseline."),
     allow_destructive: bool = DestructiveOption,
     shadow_url: Optional[str] = ShadowOption,
     strict: bool = typer.Option(False, "--strict", help="Write nothing and exit 1 when lint finds anything (see `supaschema lint`)."),
@@ -78,6 +82,7 @@ def gen(
 ) -> None:
     """Render schema.yaml into migrations: the baseline files first, then one new migration per change.
     Lint findings on the desired state go to standard error."""
+    refuse_stray_words(ctx)
     from .render.files import list_migrations, missing_files, next_version, write_all
     from .render.migrations import render_migrations, templates_for
     from .spec.loader import load_spec
@@ -91,7 +96,7 @@ def gen(
     if rebaseline:
         if check:
             raise UserError(Problem("gen", "--rebaseline and --check exclude each other", "use one"))
-        _rebaseline(out, baseline, [m for m in existing if m.path.name not in baseline])
+        _rebaseline(out, baseline, [m for m in existing if m.path.name not in baseline], force)
         return
     from .postgres.shadow import shadow
 
@@ -147,9 +152,13 @@ def _lint_for_gen(throwaway, schema: Path, spec, templates_dir: Path, strict: bo
         raise typer.Exit(1)
 
 
-def _rebaseline(out: Path, baseline: dict[str, str], later: list) -> None:
+def _rebaseline(out: Path, baseline: dict[str, str], later: list, force: bool) -> None:
     from .render.files import write_all
 
+    if later and not force:
+        raise UserError(Problem(str(out), f"--rebaseline would delete {len(later)} migration file(s): "
+                                          f"{', '.join(m.path.name for m in later)}",
+                                "check that no database ever ran them, then run again with --force (or keep them: drop --rebaseline)"))
     typer.echo("REBASELINE: rewriting the baseline migrations from schema.yaml.", err=True)
     typer.echo("  Only safe for a project that has never been deployed: a database that already ran the old", err=True)
     typer.echo("  files will not run the new ones, and fresh databases would take a different path.", err=True)
@@ -163,14 +172,15 @@ def _rebaseline(out: Path, baseline: dict[str, str], later: list) -> None:
 def _live_target(db: Optional[str]):
     from .postgres.connection import Target
 
-    url = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
-    if not url:
+    found = database_url(db)
+    if found is None:
         raise UserError(Problem("--db", "no database given", "pass --db URL or set DATABASE_URL (or SUPABASE_DB_URL)"))
-    return Target.parse(url, "--db")
+    return Target.parse(*found)
 
 
-@app.command()
+@app.command(context_settings=STRAY_WORDS)
 def plan(
+    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Live database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
     schema: Path = SchemaOption,
     templates: Optional[Path] = TemplatesOption,
@@ -180,6 +190,7 @@ def plan(
     shadow_url: Optional[str] = ShadowOption,
 ) -> None:
     """Print the SQL that repairs a live database's drift towards schema.yaml (read-only on the database)."""
+    refuse_stray_words(ctx)
     from .render.files import check_migration_name, list_migrations, next_version, write_all
     from .render.migrations import templates_for
     from .postgres.shadow import shadow
@@ -204,8 +215,9 @@ def plan(
     typer.echo(f"wrote {generated / filename} ({len(planned.plan.operations)} operations)")
 
 
-@app.command("push")
+@app.command("push", context_settings=STRAY_WORDS)
 def push_command(
+    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
     generated: Path = GeneratedOption,
     dry_run: bool = typer.Option(False, "--dry-run", help="List what would be applied; change nothing."),
@@ -214,6 +226,7 @@ def push_command(
     shadow_url: Optional[str] = ShadowOption,
 ) -> None:
     """Apply the migrations the database has not recorded, in order, each in one transaction with its history row."""
+    refuse_stray_words(ctx)
     from .render.files import list_migrations
     from .push import push
 
@@ -254,8 +267,9 @@ def _adopt(target, migrations, generated: Path, schema: Path, shadow_url: Option
     typer.echo(f"{target.label} matches {generated}/: {len(recorded)} migration(s) adopted; `supaschema push` ships later ones")
 
 
-@app.command("pull")
+@app.command("pull", context_settings=STRAY_WORDS)
 def pull_command(
+    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Database URL (default: $DATABASE_URL or $SUPABASE_DB_URL). Read only."),
     out: Path = typer.Option(Path("schema.yaml"), "--out", help="Where to write the schema.yaml."),
     seed: list[str] = typer.Option([], "--seed", help="A table whose rows to declare as seeds (repeatable)."),
@@ -264,6 +278,7 @@ def pull_command(
     force: bool = typer.Option(False, "--force", help="Overwrite --out if it exists."),
 ) -> None:
     """Write the schema.yaml that declares a live database (read-only on the database)."""
+    refuse_stray_words(ctx)
     from .pull.live import parse_skips, pull
     from .render.files import write_all
 
@@ -294,8 +309,9 @@ def _use_colour(choice: Colour) -> bool:
     return choice is Colour.always
 
 
-@app.command()
+@app.command(context_settings=STRAY_WORDS)
 def diff(
+    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Live database URL (default: $DATABASE_URL or $SUPABASE_DB_URL)."),
     from_url: Optional[str] = typer.Option(None, "--from", help="Compare two databases: the expected one..."),
     to_url: Optional[str] = typer.Option(None, "--to", help="...and the actual one (no schema.yaml rendering involved)."),
@@ -307,6 +323,7 @@ def diff(
     colour: Colour = typer.Option(Colour.auto, "--color", help="Colour the text report."),
 ) -> None:
     """Report every drift between schema.yaml and a live database. Exit 0 none, 1 drift, 2 error."""
+    refuse_stray_words(ctx)
     from .drift.compare import compare
     from .drift.report import to_json, to_text
 
@@ -314,24 +331,27 @@ def diff(
     schema = schema_option or Path("schema.yaml")
     if (from_url is None) != (to_url is None):
         raise UserError(Problem("diff", "--from and --to go together", "give both, or use --db"))
-    if from_url and db:
+    if from_url is not None and db is not None:
         raise UserError(Problem("diff", "--db cannot be combined with --from/--to", "use one form"))
-    if from_url and to_url:
+    if from_url is not None and to_url is not None:
         from .workflows import two_databases
 
         expected, actual, labels, skipped = two_databases(from_url, to_url, schema if schema_given else None)
+        verdict = "No drift: the two databases match."
     else:
         from .workflows import schema_against
 
-        db = db or os.environ.get("DATABASE_URL") or os.environ.get("SUPABASE_DB_URL")
-        expected, actual, labels, skipped = schema_against(db, schema, templates, generated, shadow_url)
+        live = database_url(db)
+        expected, actual, labels, skipped = schema_against(live, schema, templates, generated, shadow_url)
+        verdict = (f"No drift: the database matches {schema}." if live else
+                   f"No drift: {generated}/ replayed matches {schema}; no database was compared (give --db or DATABASE_URL).")
     drifts = compare(expected, actual)
     if output is Format.json:
         typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries, skipped=skipped.to_dict()), nl=False)
     else:
         use_colour = _use_colour(colour)
         # click strips escape codes off a non-terminal unless told otherwise.
-        typer.echo(to_text(drifts, *labels, colour=use_colour, skipped=skipped.to_dict()), nl=False, color=use_colour)
+        typer.echo(to_text(drifts, *labels, colour=use_colour, no_drift=verdict, skipped=skipped.to_dict()), nl=False, color=use_colour)
     if drifts:
         raise typer.Exit(1)
 
@@ -348,8 +368,9 @@ class FailOn(str, Enum):
     info = "info"
 
 
-@app.command()
+@app.command(context_settings=STRAY_WORDS)
 def lint(
+    ctx: typer.Context,
     db: Optional[str] = typer.Option(None, "--db", help="Lint this live database (read-only) instead of schema.yaml's desired state."),
     schema_option: Optional[Path] = typer.Option(None, "--schema", "-s", help="The declaration (default: schema.yaml; with --db, only for its `lint:` section and lines)."),
     templates: Optional[Path] = TemplatesOption,
@@ -358,6 +379,7 @@ def lint(
     fail_on: FailOn = typer.Option(FailOn.error, "--fail-on", help="Exit 1 when a finding is at this level or above."),
 ) -> None:
     """Supabase's security and performance advisors, plus supaschema's own rules. Exit 0 below --fail-on, 1 at or above, 2 error."""
+    refuse_stray_words(ctx)
     from .postgres.connection import Target
     from .lint.config import load_lint_config
     from .lint.engine import known_rule_names
@@ -365,7 +387,7 @@ def lint(
     from .lint.sarif import to_sarif
 
     schema = schema_option or Path("schema.yaml")
-    if db:
+    if db is not None:  # only --db: lint never reads $DATABASE_URL by itself
         live = Target.parse(db, "--db")
         from .lint.states import lint_live
 
@@ -399,8 +421,10 @@ app.add_typer(dev_app, name="dev")
 
 
 def main() -> None:
+    args = sys.argv[1:] or ["--help"]
     try:
-        app()
+        # Not standalone: usage errors come back here, so a URL typed in the wrong place is not echoed.
+        code = typer.main.get_command(app).main(args=args, prog_name="supaschema", standalone_mode=False)
     except UserError as exc:
         for problem in exc.problems:
             typer.echo(f"error: {problem}", err=True)
@@ -410,11 +434,16 @@ def main() -> None:
     except KeyboardInterrupt:
         typer.echo("interrupted", err=True)
         sys.exit(130)
-    except Exception:
-        # A bug, not bad input: keep the traceback, and never let it look like exit 1 ("drift").
-        traceback.print_exc()
+    except Exception as exc:
+        if callable(getattr(exc, "format_message", None)):  # the command line itself is wrong (typer's usage errors)
+            where = getattr(getattr(exc, "ctx", None), "command_path", None) or "supaschema"
+            typer.echo(f"error: {where}: {scrub(exc.format_message(), args)}\n    fix: see `{where} --help`", err=True)
+            sys.exit(2)
+        # A bug, not bad input: keep the traceback (scrubbed), and never let it look like exit 1 ("drift").
+        typer.echo(scrub("".join(traceback.format_exception(exc)), args), err=True, nl=False)
         typer.echo("error: internal error in supaschema (the traceback above is a bug; please report it)", err=True)
         sys.exit(2)
+    sys.exit(code if isinstance(code, int) else 0)
 
 
 if __name__ == "__main__":

@@ -73,14 +73,14 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
             return PushResult(tuple(pending), ())
         applied = []
         for migration in pending:
-            _apply(conn, migration, where)
+            _apply(conn, migration, target)
             applied.append(migration)
         return PushResult(tuple(pending), tuple(applied))
     except psycopg.errors.ReadOnlySqlTransaction:
         raise UserError(Problem(where, "the database is read-only, so nothing can be pushed",
                                 "push to the primary (not a read replica) with a role that may write")) from None
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise UserError(Problem(where, f"permission denied: {exc.diag.message_primary}",
+        raise UserError(Problem(where, f"permission denied: {target.mask(exc.diag.message_primary or str(exc))}",
                                 "push as the database owner (on Supabase: postgres)")) from None
     finally:
         conn.close()
@@ -227,7 +227,7 @@ def _content(statements: list[str]) -> str:
     return ";".join(piece for piece in pieces if piece)
 
 
-def _apply(conn: "psycopg.Connection", migration: MigrationFile, where: str) -> None:
+def _apply(conn: "psycopg.Connection", migration: MigrationFile, target: Target) -> None:
     import psycopg
 
     statements = split_statements(migration.read())
@@ -239,7 +239,7 @@ def _apply(conn: "psycopg.Connection", migration: MigrationFile, where: str) -> 
                 raise
             except psycopg.Error as exc:
                 first = next((line for line in statement.splitlines() if line.strip() and not line.lstrip().startswith("--")), statement)
-                message = (exc.diag.message_primary or str(exc)).strip()
+                message = target.mask((exc.diag.message_primary or str(exc)).strip())
                 raise UserError(Problem(str(migration.path), f"statement {number} failed: {message}, in `{first.strip()[:120]}`",
                                         "fix the migration; nothing of this file was applied")) from None
         conn.execute("INSERT INTO supabase_migrations.schema_migrations (version, statements, name) VALUES (%s, %s, %s)",

@@ -75,14 +75,14 @@ def two_databases(from_url: str, to_url: str, schema: Path | None) -> tuple[snap
     return expected, actual, (expected_target.label, actual_target.label), skipped
 
 
-def schema_against(db: str | None, schema: Path, templates: Path | None, generated: Path,
+def schema_against(db: tuple[str, str] | None, schema: Path, templates: Path | None, generated: Path,
                    shadow_url: str | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels, Skipped]:
     """`diff`: schema.yaml's desired state against a live database, or (no database) the committed migrations."""
     from .postgres.shadow import shadow
     from .render.migrations import templates_for
     from .spec.loader import load_spec
 
-    live = Target.parse(db, "--db") if db else None
+    live = Target.parse(*db) if db else None  # (URL, where it came from)
     spec = load_spec(schema)
     scope = scope_for(spec)
     templates_dir = templates_for(schema, templates)
@@ -105,8 +105,8 @@ def schema_against(db: str | None, schema: Path, templates: Path | None, generat
 def prepare_dev_database(url: str, generated: Path) -> tuple[bool, list[str]]:
     """The Supabase stub (once) and the migrations the database has not recorded; returns
     whether the stub was applied now, and the names of the files pushed."""
-    from .postgres.connection import apply_sql, connect
-    from .postgres.shadow import supabase_stub_sql
+    from .postgres.connection import connect
+    from .postgres.shadow import apply_stub
     from .push import push
     from .render.files import list_migrations
 
@@ -114,7 +114,7 @@ def prepare_dev_database(url: str, generated: Path) -> tuple[bool, list[str]]:
     with connect(target, what="local database", read_only=False) as conn:
         fresh = conn.execute("SELECT pg_catalog.to_regnamespace('auth') IS NULL").fetchone()[0]
         if fresh:
-            apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
+            apply_stub(conn, "local database")
     migrations = list_migrations(generated) if generated.is_dir() else []
     if not migrations:
         return fresh, []

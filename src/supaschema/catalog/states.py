@@ -12,6 +12,7 @@ from pathlib import Path
 from ..catalog import snapshot as snap
 from ..postgres.connection import Target, connect
 from ..errors import Problem, UserError
+from ..sqltext.quoting import qualified
 from ..catalog.introspect import Scope, SeedScope, introspect
 from ..render.migrations import render_migrations
 from ..postgres.shadow import Throwaway
@@ -29,24 +30,52 @@ def scope_for(spec: Spec | None) -> Scope:
 def snapshot_of(target: Target, scope: Scope, what: str = "database") -> snap.Snapshot:
     import psycopg
 
+    where = f"{what} {target.label}"
     conn = connect(target, what=what, read_only=True)
     try:
         return introspect(conn, scope)
     except psycopg.errors.InsufficientPrivilege as exc:
-        message = exc.diag.message_primary or str(exc)
-        if "row-level security" in message:
-            raise UserError(Problem(f"{what} {target.label}", f"seeded rows are hidden from this role: {message}",
-                                    "connect as a role with BYPASSRLS (on Supabase, postgres), so seed rows can be compared")) from None
-        raise UserError(Problem(f"{what} {target.label}", f"permission denied while reading: {message}",
-                                "connect as a role that can read the catalogs and the seeded tables")) from None
+        raise _privilege_error(conn, scope, where, target.mask(exc.diag.message_primary or str(exc))) from None
     except psycopg.errors.QueryCanceled:
-        raise UserError(Problem(f"{what} {target.label}", "reading the catalog hit the statement timeout",
+        raise UserError(Problem(where, "reading the catalog hit the statement timeout",
                                 "retry when the database is less busy")) from None
     except psycopg.Error as exc:
-        raise UserError(Problem(f"{what} {target.label}", f"reading the catalog failed: {str(exc).strip().splitlines()[0]}",
+        raise UserError(Problem(where, f"reading the catalog failed: {target.mask(str(exc).strip().splitlines()[0])}",
                                 "check that this is the right database")) from None
     finally:
         conn.close()
+
+
+def _privilege_error(conn, scope: Scope, where: str, message: str) -> UserError:
+    """Name the privilege that is missing. PostgreSQL checks row security before table privileges,
+    so a role without SELECT on a seeded table first hears about RLS: ask which one it lacks."""
+    unreadable = _unreadable_seed_tables(conn, scope)
+    if unreadable:
+        tables = ", ".join(unreadable)
+        return UserError(Problem(where, f"permission denied for table {tables}",
+                                 f"grant SELECT on {'it' if len(unreadable) == 1 else 'them'} to this role "
+                                 "(GRANT SELECT ON ... TO role), or connect as postgres"))
+    if "row-level security" in message:
+        return UserError(Problem(where, f"seeded rows are hidden from this role: {message}",
+                                 "connect as a role with BYPASSRLS (on Supabase, postgres), so seed rows can be compared"))
+    return UserError(Problem(where, f"permission denied while reading: {message}",
+                             "connect as a role that can read the catalogs and the seeded tables"))
+
+
+def _unreadable_seed_tables(conn, scope: Scope) -> list[str]:
+    import psycopg
+
+    names = [qualified(seed.schema, seed.table) for seed in scope.seeds]
+    try:
+        conn.rollback()
+        rows = conn.execute(
+            "SELECT t FROM pg_catalog.unnest(%s::text[]) AS t "
+            "WHERE pg_catalog.to_regclass(t) IS NOT NULL AND NOT pg_catalog.has_table_privilege(pg_catalog.to_regclass(t), 'SELECT')",
+            (names,)).fetchall()
+        conn.rollback()
+    except psycopg.Error:  # the diagnosis is a courtesy: the original error is still reported
+        return []
+    return [t for (t,) in rows]
 
 
 def desired_snapshot(throwaway: Throwaway, spec: Spec, templates: Path, scope: Scope) -> snap.Snapshot:

@@ -57,14 +57,15 @@ def _show(value: Any) -> str:
 
 
 def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False,
-            skipped: dict[str, int] | None = None) -> str:
+            no_drift: str = "No drift: the two sides match.", skipped: dict[str, int] | None = None) -> str:
+    """`no_drift` is the caller's sentence for an empty report: it must say what was compared."""
     def paint(text: str, what: str) -> str:
         return f"\x1b[{COLOUR[what]}m{text}\x1b[0m" if colour else text
 
     lines = [f"desired: {desired}", f"actual:  {actual}", ""]
     left_alone = _left_alone(skipped or {})
     if not drifts:
-        lines.append(paint("No drift: the database matches.", "header"))
+        lines.append(paint(no_drift, "header"))
         return "\n".join(lines + left_alone) + "\n"
     for severity, group in groupby(drifts, key=lambda d: d.severity):
         heading = severity.upper() + (" (listed first: access to data)" if severity == "security" else "")

@@ -1,17 +1,17 @@
 """Connections: read-only ones for live databases, writable ones for throwaway databases.
 
 Every failure to connect becomes one UserError line that says what went wrong
-without the password.
+without the password (see conninfo.py for how URLs are taken apart and masked).
 """
 
 from __future__ import annotations
 
 import os
-import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import Problem, UserError
+from . import conninfo
 
 if TYPE_CHECKING:
     import psycopg
@@ -24,33 +24,27 @@ MIN_SERVER_VERSION = 140000  # CREATE OR REPLACE TRIGGER and pg_get_function_sql
 
 @dataclass(frozen=True, slots=True)
 class Target:
-    url: str
-    label: str  # what messages may show: the URL without its password
+    url: str = field(repr=False)  # holds the password: never in a repr, a traceback or a message
+    label: str  # what messages may show: rebuilt from the parsed URL, password as ***
 
     @staticmethod
     def parse(url: str, what: str = "database") -> "Target":
+        return Target(url, conninfo.parse(url, what).label)
+
+    def secrets(self) -> tuple[str, ...]:
         from psycopg.conninfo import conninfo_to_dict
 
-        try:
-            params = conninfo_to_dict(url)
-        except Exception as exc:  # psycopg raises ProgrammingError with libpq's text
-            raise UserError(Problem(what, f"not a valid connection URL ({_first_line(exc)})",
-                                    "use postgresql://USER:PASSWORD@HOST:PORT/DATABASE")) from None
-        if not url.startswith(("postgresql://", "postgres://")) and "=" not in url:
-            raise UserError(Problem(what, "not a valid connection URL", "use postgresql://USER:PASSWORD@HOST:PORT/DATABASE"))
-        return Target(url, redact(url, params.get("password")))
+        found = conninfo.secrets_of(conninfo_to_dict(self.url)) if self.url else ()
+        return found + ((os.environ["PGPASSWORD"],) if os.environ.get("PGPASSWORD") else ())
 
-
-def redact(url: str, password: str | None = None) -> str:
-    text = re.sub(r"(://[^:/@]*:)[^@]*@", r"\1***@", url)
-    text = re.sub(r"(password=)\S+", r"\1***", text)
-    return text.replace(password, "***") if password else text
+    def mask(self, text: str) -> str:
+        """A server's or libpq's message with this target's password hidden wherever it stands alone."""
+        return conninfo.mask(text, self.secrets())
 
 
 def _first_line(exc: BaseException) -> str:
-    """libpq's message, first line, with anything shaped like a password masked."""
     text = str(exc).strip()
-    return redact(text.splitlines()[0]) if text else type(exc).__name__
+    return text.splitlines()[0] if text else type(exc).__name__
 
 
 def _explain(exc: BaseException, target: Target, what: str) -> UserError:
@@ -63,23 +57,14 @@ def _explain(exc: BaseException, target: Target, what: str) -> UserError:
     elif "timeout expired" in lowered:
         why, fix = f"no answer within {CONNECT_TIMEOUT_S}s", "check host, port and firewall"
     elif "invalid integer value" in lowered or "invalid connection option" in lowered or "invalid sslmode" in lowered:
-        why, fix = f"not a valid connection URL ({_first_line(exc)})", "use postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
+        why, fix = "not a valid connection URL (a parameter has an invalid value)", "use postgresql://USER:PASSWORD@HOST:PORT/DATABASE"
     elif "connection refused" in lowered or "could not translate host name" in lowered or "failed to resolve host" in lowered or "no route" in lowered or "could not connect" in lowered:
         why, fix = "cannot reach the server", "check host and port, and that PostgreSQL is running there"
     elif "invalid response" in lowered or "server closed the connection" in lowered or "expected authentication request" in lowered or "unsupported frontend protocol" in lowered:
         why, fix = "the server did not answer as PostgreSQL does", "check that the port is PostgreSQL's (Supabase: 5432 direct, 6543 pooler)"
     else:
         why, fix = _first_line(exc), "check the connection URL"
-    for secret in _secrets(target):
-        why = why.replace(secret, "***")
-    return UserError(Problem(f"{what} {target.label}", why, fix))
-
-
-def _secrets(target: Target) -> list[str]:
-    from psycopg.conninfo import conninfo_to_dict
-
-    password = conninfo_to_dict(target.url).get("password")
-    return [password] if password else []
+    return UserError(Problem(f"{what} {target.label}", target.mask(why), fix))
 
 
 def connect(target: Target, *, what: str = "database", read_only: bool = True) -> "psycopg.Connection":
@@ -124,8 +109,13 @@ def apply_sql(conn: "psycopg.Connection", sql: str, origin: str) -> None:
         line = sql[: int(position)].count("\n") + 1 if position else None
         statement = _statement_at(sql, int(position)) if position else ""
         where = f"{origin}:{line}" if line else origin
-        message = (exc.diag.message_primary or str(exc)).strip()
+        message = conninfo.mask((exc.diag.message_primary or str(exc)).strip(), (conn.info.password or "",))
         detail = f" in `{statement}`" if statement else ""
+        if isinstance(exc, psycopg.errors.InsufficientPrivilege):
+            # Throwaway databases only: the SQL would run as a superuser; the server's role is what falls short.
+            raise UserError(Problem(where, f"the shadow server's role lacks a privilege: {message}{detail}",
+                                    "connect --shadow-url as a role that has it (a superuser has all), "
+                                    "or leave --shadow-url out to use a local throwaway server")) from None
         raise UserError(Problem(where, f"PostgreSQL rejected the migration: {message}{detail}",
                                 "fix the SQL (or schema.yaml, then `supaschema gen`)")) from None
 

@@ -16,10 +16,13 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 
+from ..errors import Problem, UserError
 from ..postgres.connection import Target, apply_sql, connect
 from ..sqltext.quoting import ident
+from .stub_roles import RoleFootprint, ensure_roles, require_createdb, who_am_i
 
 STUB_TEMPLATE_PREFIX = "supaschema_stub"
+_INSTANCES = itertools.count(1)
 
 
 @cache
@@ -27,16 +30,25 @@ def supabase_stub_sql() -> str:
     return resources.files("supaschema.postgres").joinpath("supabase_stub.sql").read_text("utf-8")
 
 
+def apply_stub(conn, where: str) -> None:
+    """The roles, then the stub, into a database on a server of our own (supaschema dev): the roles stay."""
+    ensure_roles(conn, who_am_i(conn), where, RoleFootprint())
+    apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
+
+
 class Throwaway:
     """Creates databases that look like a fresh Supabase project, optionally with migrations applied."""
 
-    def __init__(self, admin: Target, url_for: Callable[[str], str], version: str = ""):
+    def __init__(self, admin: Target, url_for: Callable[[str], str], version: str = "", *, borrowed: bool = False):
         self.admin = admin
+        # A borrowed server (--shadow-url) gets back its role list as it was; our own is thrown away.
+        self.borrowed = borrowed
+        self.footprint = RoleFootprint()
         self.url_for = url_for
         self._version = version
         self._counter = itertools.count(1)
-        # Unique per process, so concurrent runs against one --shadow-url never collide.
-        self._tag = f"{os.getpid()}"
+        # Unique per process and instance, so concurrent runs against one --shadow-url never collide.
+        self._tag = f"{os.getpid()}_{next(_INSTANCES)}"
         self._stub: str | None = None
         self._stub_lock = threading.Lock()  # desired and committed states may be built side by side
         self.created: list[str] = []
@@ -58,21 +70,34 @@ class Throwaway:
     def _make_stub(self) -> str:
         if self._stub is None:
             name = f"{STUB_TEMPLATE_PREFIX}_{self._tag}"
-            with self._admin() as conn:
-                conn.execute(f"CREATE DATABASE {ident(name)}")
-            self.created.append(name)
+            where = f"shadow server {self.admin.label}"
+            with self._admin() as admin:
+                me = who_am_i(admin)
+                require_createdb(me, where)
+                ensure_roles(admin, me, where, self.footprint)
+                self._create_database(admin, name)
             with connect(Target(self.url_for(name), "stub"), what="shadow database", read_only=False) as conn:
                 apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
             self._stub = name
         return self._stub
+
+    def _create_database(self, admin, name: str, template: str | None = None) -> None:
+        import psycopg
+
+        try:
+            admin.execute(f"CREATE DATABASE {ident(name)}" + (f" TEMPLATE {ident(template)}" if template else ""))
+        except psycopg.errors.InsufficientPrivilege as exc:
+            raise UserError(Problem(f"shadow server {self.admin.label}", f"may not create a shadow database: {exc.diag.message_primary}",
+                                    "give the --shadow-url role CREATEDB (ALTER ROLE ... CREATEDB), or leave --shadow-url out "
+                                    "to use a local throwaway server")) from None
+        self.created.append(name)
 
     def create(self, migrations: list[tuple[str, str]] = (), *, prefix: str = "db") -> Target:
         """A new database with the stub and then each (origin, sql) applied in order."""
         stub = self._ensure_stub()
         name = f"supaschema_{prefix}_{self._tag}_{next(self._counter)}"
         with self._admin() as conn:
-            conn.execute(f"CREATE DATABASE {ident(name)} TEMPLATE {ident(stub)}")
-        self.created.append(name)
+            self._create_database(conn, name, stub)
         target = Target(self.url_for(name), f"shadow database {name}")
         with connect(target, what="shadow database", read_only=False) as conn:
             for origin, sql in migrations:
@@ -85,8 +110,7 @@ class Throwaway:
 
         name = f"supaschema_{prefix}_{self._tag}_{next(self._counter)}"
         with self._admin() as conn:
-            conn.execute(f"CREATE DATABASE {ident(name)} TEMPLATE {ident(conninfo_to_dict(source.url)['dbname'])}")
-        self.created.append(name)
+            self._create_database(conn, name, conninfo_to_dict(source.url)["dbname"])
         return Target(self.url_for(name), f"shadow database {name}")
 
     def drop(self, target: Target) -> None:
@@ -99,9 +123,15 @@ class Throwaway:
             self.created.remove(name)
 
     def drop_all(self) -> None:
+        """Drop our databases, then (on a borrowed server) the roles we added: no role can be
+        dropped while a database still grants it something."""
+        if not self.created and not self.footprint.created and not self.footprint.memberships:
+            return
         with self._admin() as conn:
             for name in reversed(self.created):
                 conn.execute(f"DROP DATABASE IF EXISTS {ident(name)} WITH (FORCE)")
+            if self.borrowed:
+                self.footprint.undo(conn)  # roles still used by a concurrent run's databases stay
         self.created.clear()
         self._stub = None
 
@@ -129,11 +159,11 @@ class _LazyLocal(Throwaway):
 @contextlib.contextmanager
 def shadow(shadow_url: str | None = None) -> Iterator[Throwaway]:
     """A place for throwaway databases: the user's server, or a local one started (and stopped) here."""
-    if shadow_url:
+    if shadow_url is not None:  # given but empty is an error (Target.parse says so), never the local fall-back
         from psycopg.conninfo import make_conninfo
 
         admin = Target.parse(shadow_url, "--shadow-url")
-        throwaway = Throwaway(admin, lambda name: make_conninfo(shadow_url, dbname=name))
+        throwaway = Throwaway(admin, lambda name: make_conninfo(shadow_url, dbname=name), borrowed=True)
         try:
             yield throwaway
         finally:

@@ -2,28 +2,9 @@
 -- Mirrors Supabase's own definitions closely enough that generated SQL runs
 -- unchanged here and on a real project. Safe to run more than once.
 
-DO $roles$
-BEGIN
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'anon') THEN
-        CREATE ROLE anon NOLOGIN NOINHERIT;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticated') THEN
-        CREATE ROLE authenticated NOLOGIN NOINHERIT;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'service_role') THEN
-        CREATE ROLE service_role NOLOGIN NOINHERIT BYPASSRLS;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'supabase_auth_admin') THEN
-        CREATE ROLE supabase_auth_admin NOLOGIN NOINHERIT CREATEROLE;
-    END IF;
-    IF NOT EXISTS (SELECT 1 FROM pg_catalog.pg_roles WHERE rolname = 'authenticator') THEN
-        CREATE ROLE authenticator LOGIN NOINHERIT;
-    END IF;
-END
-$roles$;
-
-GRANT anon, authenticated, service_role TO authenticator;
-GRANT anon, authenticated, service_role TO postgres;
+-- The roles (anon, authenticated, service_role, supabase_auth_admin, authenticator) belong to
+-- the whole server, not to this database: postgres/stub_roles.py creates the missing ones first,
+-- and on a --shadow-url server drops them again when done.
 
 CREATE SCHEMA IF NOT EXISTS extensions;
 CREATE EXTENSION IF NOT EXISTS pgcrypto WITH SCHEMA extensions;
