@@ -78,7 +78,7 @@ def gen(
     allow_destructive: bool = DestructiveOption,
     shadow_url: Optional[str] = ShadowOption,
     strict: bool = typer.Option(False, "--strict", help="Write nothing and exit 1 when lint finds anything (see `supaschema lint`)."),
-    no_lint: bool = typer.Option(False, "--no-lint", help="Skip lint (the first gen then needs no shadow database)."),
+    no_lint: bool = typer.Option(False, "--no-lint", help="Skip lint (it runs on the desired state whenever gen builds it: every gen after the baseline, and --strict)."),
 ) -> None:
     """Render schema.yaml into migrations: the baseline files first, then one new migration per change.
     Lint findings on the desired state go to standard error."""
@@ -101,9 +101,13 @@ def gen(
     from .postgres.shadow import shadow
 
     if not any(m.path.name in baseline for m in existing):
-        if not no_lint:
+        # The first rendering needs no database; lint would start one (seconds for a big schema),
+        # so it runs here only when asked to gate. Every later gen builds the desired state anyway.
+        if strict:
             with shadow(shadow_url) as throwaway:
                 _lint_for_gen(throwaway, schema, spec, templates_dir, strict)
+        elif not no_lint and not check:
+            typer.echo("lint: not run on the first rendering (no database needed); `supaschema lint` checks it", err=True)
         if check:
             for missing in missing_files(out, baseline):
                 typer.echo(f"missing: {out / missing}")
