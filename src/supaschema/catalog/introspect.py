@@ -70,11 +70,14 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
             objects += [snap.Column(*row) for row in rows("columns") if (row[0], row[1]) in tables]
             objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5], tuple(row[6]), *row[7:])
                         for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
-            objects += [snap.Index(*row[:4], tuple(row[4])) for row in rows("indexes") if (row[0], row[1]) in tables]
+            views = {(row[0], row[1]): snap.View(*row[:5], tuple(row[5]), row[6], tuple(row[7])) for row in rows("views")}
+            objects += views.values()
+            objects += [snap.Index(*row[:4], tuple(row[4])) for row in rows("indexes")
+                        if (row[0], row[1]) in tables or (row[0], row[1]) in views]
             objects += [snap.Policy(*row[:5], tuple(row[5]), *row[6:]) for row in rows("policies") if (row[0], row[1]) in tables]
             objects += [snap.Function(*row[:13], tuple(row[13] or ()), *row[14:]) for row in rows("functions")]
             objects += load_triggers(rows("triggers"))
-            objects += load_grants(rows("grants"), tables)
+            objects += load_grants(rows("grants"), tables.keys() | views.keys())
             columns_by_table: dict[tuple, set[str]] = {}
             for obj in objects:
                 if isinstance(obj, snap.Column):
@@ -128,11 +131,11 @@ def when_clause(definition: str) -> str | None:
     return None
 
 
-def load_grants(rows: list[tuple], tables: dict[tuple, snap.Table]) -> list[snap.Grant]:
+def load_grants(rows: list[tuple], relations: set[tuple]) -> list[snap.Grant]:
     result = []
     paths: dict[tuple, str] = {}
     for object_kind, schema, name, arguments, grantee, privileges, grantable in rows:
-        if object_kind == "table" and (schema, name) not in tables:
+        if object_kind == "table" and (schema, name) not in relations:
             continue
         key = (object_kind, schema, name, arguments)
         path = paths.get(key)

@@ -160,6 +160,25 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
+class View:
+    KIND: ClassVar[str] = "view"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name")
+    schema: str
+    name: str
+    materialized: bool
+    definition: str  # pg_get_viewdef
+    security_invoker: bool
+    options: tuple[str, ...]  # other reloptions, e.g. security_barrier=true
+    comment: str | None
+    # What it selects from ("schema.name"), for the planner: a retyped column needs its views rebuilt.
+    reads: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
 class GrantItem:
     """One privilege of one grantee on one object: the unit drift items and plans speak of."""
 
@@ -180,8 +199,8 @@ class Grant:
 
     KIND: ClassVar[str] = "grant"
     KEY: ClassVar[tuple[str, ...]] = ("object_kind", "object", "grantee")
-    object_kind: str  # table | function
-    object: str  # path of the table or function
+    object_kind: str  # table (also views) | function
+    object: str  # path of the table, view or function
     grantee: str
     privileges: tuple[str, ...]  # sorted
     grantable: tuple[str, ...]  # the privileges held WITH GRANT OPTION
@@ -208,7 +227,7 @@ class SeedRow:
         return f"{ident(self.schema)}.{ident(self.table)}[{', '.join(self.key)}]"
 
 
-KINDS: tuple[type, ...] = (Table, Column, Constraint, Index, Policy, Function, Trigger, Grant, SeedRow)
+KINDS: tuple[type, ...] = (Table, Column, Constraint, Index, Policy, Function, Trigger, View, Grant, SeedRow)
 
 
 _KEY_GETTERS: dict[type, Any] = {}

@@ -22,6 +22,7 @@ SECURITY_KINDS = {snap.Policy, snap.Grant, snap.GrantItem}
 SECURITY_FIELDS = {
     snap.Table: {"rls_enabled", "rls_force"},
     snap.Function: {"security_definer", "config", "leakproof"},
+    snap.View: {"security_invoker", "options"},
 }
 COSMETIC_FIELDS = {"comment"}
 
@@ -159,9 +160,12 @@ def _parent_table(obj: Any) -> tuple[str, str] | None:
 
 def compare(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
     """Every drift, security first, then by object; children of a missing or extra table are folded into it."""
-    tables_missing, tables_extra, _ = keyed_differences(expected.of(snap.Table), actual.of(snap.Table))
-    gone = set(tables_missing) | set(tables_extra)
-    gone_paths = {expected.of(snap.Table).get(k, actual.of(snap.Table).get(k)).path for k in gone}
+    gone: set[tuple] = set()
+    gone_paths: set[str] = set()
+    for relation in (snap.Table, snap.View):  # a missing or extra relation speaks for its indexes and grants
+        relation_missing, relation_extra, _ = keyed_differences(expected.of(relation), actual.of(relation))
+        gone |= set(relation_missing) | set(relation_extra)
+        gone_paths |= {(expected.of(relation) | actual.of(relation))[k].path for k in relation_missing + relation_extra}
     functions_missing, functions_extra, _ = keyed_differences(expected.of(snap.Function), actual.of(snap.Function))
     gone_functions = {(expected.of(snap.Function) | actual.of(snap.Function))[k].path for k in functions_missing + functions_extra}
 
@@ -171,7 +175,7 @@ def compare(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
         if isinstance(obj, snap.Grant):
             return obj.object not in gone_paths and obj.object not in gone_functions
         parent = _parent_table(obj)
-        return parent is None or parent not in gone or isinstance(obj, snap.Table)
+        return parent is None or parent not in gone or isinstance(obj, (snap.Table, snap.View))
 
     drifts: list[Drift] = []
     for kind in snap.KINDS:

@@ -8,6 +8,7 @@ from ..catalog import snapshot as snap
 from .operations import DELETES_DATA, LOCKS_TABLE, REWRITES_TABLE, Phase
 from .policies import rebuild_policies
 from .registry import handles
+from .views import rebuild_views_reading
 
 if TYPE_CHECKING:
     from ..drift.compare import Drift
@@ -34,6 +35,7 @@ def column_changed(p: Planner, drift: Drift, column: snap.Column) -> None:
         if ("alter_column_type", column.path) not in p.emitted:
             p.emit("alter_column_type", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
             rebuild_policies(p, column.schema, column.table)
+            rebuild_views_reading(p, column.schema, column.table)
     elif drift.field == "not_null":
         p.emit("alter_column_not_null", Phase.COLUMNS, column.path, (LOCKS_TABLE,), column=column)
     elif drift.field == "default":

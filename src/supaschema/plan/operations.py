@@ -19,6 +19,7 @@ HAZARD_ORDER = (DELETES_DATA, REWRITES_TABLE, LOCKS_TABLE, CHANGES_ACCESS)
 class Phase(IntEnum):
     """The one explicit order of a plan, read top to bottom."""
 
+    DROP_VIEWS = 5  # first: a view blocks retyping or dropping what it reads
     DROP_POLICIES = 10
     DROP_TRIGGERS = 20
     DROP_INDEXES = 30
@@ -31,6 +32,7 @@ class Phase(IntEnum):
     COLUMNS = 80
     CONSTRAINTS = 90
     FOREIGN_KEYS = 100
+    VIEWS = 105  # after the columns they read; before INDEXES, which materialized views may have
     INDEXES = 110
     RLS = 120
     POLICIES = 130

@@ -89,6 +89,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     policies = {(t.name, p.name): p for t in spec.tables for p in t.policies}
     functions = {f"{f.schema}.{f.name}": f for f in spec.functions}
     triggers = {t.name: t for t in spec.triggers}
+    views = {v.qualified_name: v for v in spec.views}
     seeds = {sd.table: sd for sd in spec.seeds}
     return {
         m.filename: {
@@ -96,6 +97,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
             "tables": [tables[name] for name in m.tables],
             "policies": [policies[key] for key in m.policies],
             "functions": [functions[name] for name in m.functions],
+            "views": [views[name] for name in m.views],
             "triggers": [triggers[name] for name in m.triggers],
             "seeds": [seeds[name] for name in m.seeds],
         }

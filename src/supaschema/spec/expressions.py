@@ -85,3 +85,32 @@ def value_kind(type_text: str) -> ValueKind:
     if data_type.is_type(exp.DataType.Type.BOOLEAN):
         return ValueKind.BOOLEAN
     return ValueKind.TEXT
+
+
+@dataclass(frozen=True, slots=True)
+class ParsedQuery:
+    error: str | None
+    tables: frozenset[tuple[str, str]] = frozenset()  # (schema or "", name) of every table it reads
+    columns: tuple[str, ...] = ()  # the names of its output columns ("*" when it selects a star)
+
+
+@lru_cache(maxsize=1024)
+def parse_query(text: str) -> ParsedQuery:
+    """A view's query: exactly one SELECT (or WITH/UNION of selects), nothing after it."""
+    import sqlglot
+    from sqlglot import exp
+
+    if not text.strip():
+        return ParsedQuery("is empty")
+    try:
+        tokens = sqlglot.tokenize(text, read="postgres")
+        statements = sqlglot.parse(text, read="postgres")
+    except sqlglot.errors.SqlglotError as exc:
+        return ParsedQuery(f"does not parse as a PostgreSQL query ({str(exc).splitlines()[0]})")
+    if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in tokens) or len(statements) != 1:
+        return ParsedQuery("must be a single SELECT (no ';' or extra statements)")
+    if not isinstance(statements[0], exp.Query):
+        return ParsedQuery("must be a SELECT query")
+    ctes = {cte.alias for cte in statements[0].find_all(exp.CTE)}
+    tables = frozenset((t.db, t.name) for t in statements[0].find_all(exp.Table) if t.name and not (not t.db and t.name in ctes))
+    return ParsedQuery(None, tables, tuple(statements[0].named_selects))

@@ -11,6 +11,8 @@ from .expressions import type_error
 from .reading import Reader, split_qualified
 
 FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to"}
+# Besides the types sqlglot knows: trigger, void, and a table's row type (`public.usage_records`, `setof ...`).
+_ROW_TYPE = re.compile(r"(?i)trigger|void|(setof\s+)?[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
 VOLATILITIES = {"volatile": "VOLATILE", "stable": "STABLE", "immutable": "IMMUTABLE"}
 
 
@@ -37,7 +39,7 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         if arguments and ";" in arguments:
             r.src.problem(f["arguments"], f"{path}.arguments", "arguments cannot hold ';'")
             arguments = None
-        if returns is not None and (error := type_error(returns)) and returns.lower() not in ("trigger", "void"):
+        if returns is not None and (error := type_error(returns)) and not _ROW_TYPE.fullmatch(returns):
             r.src.problem(f["returns"], f"{path}.returns", error)
             returns = None
         if definer and search_path is None:

@@ -11,7 +11,7 @@ INDEX_KEYS = {"columns", "unique", "using", "where"}
 INDEX_METHODS = {m: m for m in ("btree", "hash", "gin", "gist", "brin")}
 
 
-def read_indexes(r: Reader, node: yaml.Node, path: str, column_names: set[str], table: str) -> list[s.Index]:
+def read_indexes(r: Reader, node: yaml.Node, path: str, column_names: set[str] | None, table: str) -> list[s.Index]:
     result = []
     for name, key_node, value in r.src.items(node, path):
         ipath = f"{path}.{name}"

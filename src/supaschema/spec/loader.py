@@ -20,9 +20,10 @@ from .seeds import read_seeds
 from .tables import read_tables
 from .triggers import read_triggers
 from .unmanaged import read_unmanaged
+from .views import read_views
 from .yaml_source import Source, compose
 
-TOP_KEYS = {"tables", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint"}  # lint: read by lint/config.py
+TOP_KEYS = {"tables", "views", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint"}  # lint: read by lint/config.py
 
 
 def load_spec(path: Path) -> s.Spec:
@@ -65,7 +66,8 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     functions = read_functions(reader, top["functions"]) if "functions" in top else []
     triggers = read_triggers(reader, top["triggers"], tables, functions) if "triggers" in top else []
     seeds = read_seeds(reader, top["seeds"], tables) if "seeds" in top else []
-    migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds)
+    views = read_views(reader, top["views"]) if "views" in top else []
+    migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds, views)
     unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()
     source.raise_if_any()
-    return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged)
+    return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged, tuple(views))

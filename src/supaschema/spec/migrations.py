@@ -11,12 +11,12 @@ from .reading import Reader, split_qualified
 from .tables import check_references
 from .yaml_source import closest
 
-MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers"}
+MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views"}
 _VERSION = re.compile(r"^\d{14}$")
 _MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
 
 
-def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds) -> list[s.Migration]:
+def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=()) -> list[s.Migration]:
     check_references(r, tables)
     if node is None:
         r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
@@ -26,6 +26,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     function_names = {f"{f.schema}.{f.name}" for f in functions}
     trigger_names = {t.name for t in triggers}
     seed_names = {sd.table for sd in seeds}
+    view_names = {v.qualified_name for v in views}
     placed: dict[tuple[str, object], int] = {}
     result = []
     last_version = ""
@@ -46,10 +47,11 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
             name = None
         description = (r.src.text(f["description"], f"{path}.description") or "") if "description" in f else ""
         contents: dict[str, list] = {}
-        for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names), ("triggers", trigger_names)):
+        for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names),
+                            ("triggers", trigger_names), ("views", view_names)):
             refs = []
             for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
-                ref_q = ".".join(split_qualified(ref)) if kind == "functions" else ref
+                ref_q = ".".join(split_qualified(ref)) if kind in ("functions", "views") else ref
                 if ref_q not in known:
                     r.src.problem(f[kind], f"{path}.{kind}", f"{ref!r} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
                     continue
@@ -68,8 +70,9 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
                 policies.append((table, pname))
         if version and name:
             result.append(s.Migration(version, name, description, tuple(contents["tables"]), tuple(policies),
-                                      tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"])))
-    check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers)
+                                      tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"]),
+                                      tuple(contents["views"])))
+    check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views)
     return result
 
 
@@ -80,8 +83,10 @@ def place(r: Reader, placed: dict, key: tuple, index: int, node: yaml.Node, path
         placed[key] = index
 
 
-def check_placement(r: Reader, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers) -> None:
+def check_placement(r: Reader, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers,
+                    views=()) -> None:
     everything = ([("tables", t) for t in sorted(table_names)] + [("policies", p) for p in sorted(policy_keys)]
+                  + [("views", v.qualified_name) for v in views]
                   + [("functions", f) for f in sorted(function_names)] + [("triggers", t) for t in sorted(trigger_names)]
                   + [("seeds", sd) for sd in sorted(seed_names)])
     for key in everything:
@@ -98,6 +103,13 @@ def check_placement(r: Reader, node, placed, table_names, policy_keys, function_
         for fk in table.foreign_keys:
             if fk.ref_schema == "public" and fk.ref_table != table.name:
                 needs.append((("tables", table.name), ("tables", fk.ref_table)))
+    view_names = {v.qualified_name for v in views}
+    for view in views:
+        for schema, table in view.reads:
+            if schema == "public" and table in table_names:
+                needs.append((("views", view.qualified_name), ("tables", table)))
+            elif f"{schema}.{table}" in view_names and f"{schema}.{table}" != view.qualified_name:
+                needs.append((("views", view.qualified_name), ("views", f"{schema}.{table}")))
     for obj, dependency in needs:
         if obj in placed and dependency in placed and placed[obj] < placed[dependency]:
             r.src.problem(node, "migrations", f"{_label(obj)} is in migrations[{placed[obj]}] but needs {_label(dependency)} from migrations[{placed[dependency]}]",

@@ -134,6 +134,23 @@ class Trigger:
 
 
 @dataclass(frozen=True, slots=True)
+class View:
+    schema: str
+    name: str
+    query: str  # one SELECT, checked by sqlglot
+    security_invoker: bool = True  # Supabase's advice: the caller's RLS applies
+    materialized: bool = False
+    indexes: tuple[Index, ...] = ()  # materialized views only
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    comment: str | None = None
+    reads: tuple[tuple[str, str], ...] = ()  # (schema, table) it selects from, for placement
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
 class Seed:
     schema: str
     table: str
@@ -152,6 +169,7 @@ class Migration:
     seeds: tuple[str, ...] = ()
     functions: tuple[str, ...] = ()  # "schema.name"
     triggers: tuple[str, ...] = ()
+    views: tuple[str, ...] = ()  # "schema.name"
 
     @property
     def filename(self) -> str:
@@ -172,3 +190,4 @@ class Spec:
     seeds: tuple[Seed, ...] = ()
     migrations: tuple[Migration, ...] = field(default=())
     unmanaged: Unmanaged = field(default=Unmanaged())
+    views: tuple[View, ...] = ()

@@ -62,7 +62,9 @@ class Reader:
                                  closest(missing, sorted(columns)))
         return text
 
-    def columns_exist(self, node: yaml.Node, path: str, names: list[str], table_columns: set[str], table: str) -> bool:
+    def columns_exist(self, node: yaml.Node, path: str, names: list[str], table_columns: set[str] | None, table: str) -> bool:
+        if table_columns is None:  # a view selecting `*`: its columns are known only to PostgreSQL
+            return True
         ok = True
         for name in names:
             if name not in table_columns:

@@ -1,4 +1,4 @@
--- Privileges of the watched roles on managed tables and functions, one row per grantee and
+-- Privileges of the watched roles on managed tables, views and functions, one row per grantee and
 -- object. A NULL ACL means the defaults, which for functions include EXECUTE for PUBLIC:
 -- acldefault makes that visible.
 WITH acl AS (
@@ -6,7 +6,7 @@ WITH acl AS (
            pg_catalog.aclexplode(coalesce(c.relacl, pg_catalog.acldefault('r', c.relowner))) AS a
     FROM pg_catalog.pg_class c
     JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-    WHERE c.relkind IN ('r', 'p')
+    WHERE c.relkind IN ('r', 'p', 'v', 'm')
       AND NOT c.relispartition
       AND n.nspname = ANY(%(schemas)s)
     UNION ALL

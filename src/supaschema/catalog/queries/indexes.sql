@@ -1,4 +1,4 @@
--- Indexes that are not the backing index of a primary key, unique or exclusion constraint.
+-- Indexes (of tables and materialized views) that are not the backing index of a primary key, unique or exclusion constraint.
 -- key_columns (read by lint, not compared): the key columns in order, '' for an expression.
 SELECT n.nspname AS schema,
        c.relname AS table,
@@ -12,7 +12,7 @@ FROM pg_catalog.pg_index i
 JOIN pg_catalog.pg_class ic ON ic.oid = i.indexrelid
 JOIN pg_catalog.pg_class c ON c.oid = i.indrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace
-WHERE c.relkind IN ('r', 'p')
+WHERE c.relkind IN ('r', 'p', 'm')
   AND n.nspname = ANY(%(schemas)s)
   AND NOT EXISTS (SELECT 1 FROM pg_catalog.pg_constraint con
                   WHERE con.conindid = i.indexrelid AND con.conrelid = i.indrelid
