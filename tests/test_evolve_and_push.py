@@ -12,6 +12,9 @@ import pytest
 
 from .helpers import ROOT, run_cli
 
+# The committed history: the four baseline files and every migration `gen` has written since.
+COMMITTED = sorted(p.name for p in (ROOT / "generated").glob("*.sql"))
+
 # The changes of the evolution scenario, as edits of schema.yaml.
 EVOLUTION = [
     ('      is_active: {type: boolean, nullable: false, default: "true"}',
@@ -78,7 +81,7 @@ def test_evolution_end_to_end(project, empty_db, throwaway):
     assert run_cli("gen", "--check", cwd=project).code == 1
     result = run_cli("gen", "--name", "evolve_pricing", cwd=project)
     assert result.code == 0, result.err
-    new_files = sorted(p.name for p in (project / "generated").glob("*.sql") if not p.name.startswith("2025"))
+    new_files = sorted(p.name for p in (project / "generated").glob("*.sql") if p.name not in COMMITTED)
     assert len(new_files) == 1 and new_files[0].endswith("_evolve_pricing.sql")
     baseline_unchanged = {p.name: p.read_bytes() for p in (ROOT / "generated").glob("*.sql")}
     assert {n: (project / "generated" / n).read_bytes() for n in baseline_unchanged} == baseline_unchanged
@@ -95,21 +98,22 @@ def test_evolution_end_to_end(project, empty_db, throwaway):
     assert [row[0] for row in history(empty_db)][-1] == new_files[0][:14]
 
     fresh = throwaway.create([], prefix="fresh")
-    assert run_cli("push", "--db", fresh.url, cwd=project).out.count("\napplied ") == 4  # 5 lines, the first without \n
+    assert run_cli("push", "--db", fresh.url, cwd=project).out.count("\napplied ") == len(COMMITTED)  # the first line has no \n
     assert run_cli("diff", "--db", fresh.url, cwd=project).code == 0
     throwaway.drop(fresh)
 
 
 def test_push_records_supabase_history_and_dry_run_changes_nothing(project, empty_db):
     dry = run_cli("push", "--db", empty_db, "--dry-run", cwd=project)
-    assert dry.code == 0 and dry.out.count("would apply") == 4
+    assert dry.code == 0 and dry.out.count("would apply") == len(COMMITTED)
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("SELECT to_regclass('supabase_migrations.schema_migrations')").fetchone() == (None,)
     assert run_cli("push", "--db", empty_db, cwd=project).code == 0
     rows = history(empty_db)
     assert [(v, n) for v, n, _ in rows] == [
         ("20251018000001", "create_pricing_tables"), ("20251018000002", "seed_model_pricing"),
-        ("20251018000003", "create_user_balance_trigger"), ("20251018000004", "add_user_balance_insert_policy")]
+        ("20251018000003", "create_user_balance_trigger"), ("20251018000004", "add_user_balance_insert_policy"),
+        ("20261125182701", "record_usage")]
     assert all(count and count > 0 for _, _, count in rows)
 
 
@@ -122,7 +126,7 @@ def test_broken_migration_leaves_database_and_history_unchanged(project, empty_d
     assert "20990101000000_broken.sql: statement 3 failed: syntax error" in result.err and "CREATE TABLEE oops" in result.err
     with psycopg.connect(empty_db) as conn:
         assert conn.execute("SELECT to_regclass('public.half_done')").fetchone() == (None,)
-    assert len(history(empty_db)) == 4
+    assert len(history(empty_db)) == len(COMMITTED)
 
 
 def test_concurrent_pushes_apply_each_file_once(project, empty_db):
@@ -131,8 +135,8 @@ def test_concurrent_pushes_apply_each_file_once(project, empty_db):
     outputs = [p.communicate(timeout=120) for p in procs]
     assert [p.returncode for p in procs] == [0, 0], outputs
     applied = [line for out, _ in outputs for line in out.splitlines() if line.startswith("applied ")]
-    assert len(applied) == 4 and len(set(applied)) == 4
-    assert len(history(empty_db)) == 4
+    assert len(applied) == len(COMMITTED) and len(set(applied)) == len(COMMITTED)
+    assert len(history(empty_db)) == len(COMMITTED)
 
 
 def test_push_refuses_an_edited_applied_migration(project, empty_db):
@@ -191,7 +195,7 @@ def test_gen_refuses_destructive_changes_without_permission(project):
     edit_schema(project, [("      updated_at: {type: timestamptz, nullable: false, default: now()}\n    unique:", "    unique:")])
     result = run_cli("gen", "--name", "drop_updated_at", cwd=project)
     assert result.code == 2 and "public.model_pricing.updated_at: this change deletes data" in result.err
-    assert len(list((project / "generated").glob("*.sql"))) == 4
+    assert len(list((project / "generated").glob("*.sql"))) == len(COMMITTED)
     result = run_cli("gen", "--name", "drop_updated_at", "--allow-destructive", cwd=project)
     assert result.code == 0
     written = next((project / "generated").glob("*_drop_updated_at.sql")).read_text()
@@ -230,7 +234,7 @@ def test_rebaseline_is_loud_and_folds_later_migrations(project):
     result = run_cli("gen", "--rebaseline", "--force", cwd=project)
     assert result.code == 0 and "REBASELINE" in result.err and "never been deployed" in result.err
     assert "removed" in result.err
-    assert len(list((project / "generated").glob("*.sql"))) == 4
+    assert len(list((project / "generated").glob("*.sql"))) == 5  # one file per entry of `migrations:`
     assert "('openai', 'gpt-4o', 0.002, 0.008)" in (project / "generated" / "20251018000002_seed_model_pricing.sql").read_text()
     assert run_cli("gen", "--check", cwd=project).code == 0
 

@@ -52,6 +52,17 @@ CASES = [
     ("bad-version", "  - version: \"20251018000002\"", "  - version: \"2025-10-18\"", "is not a 14-digit timestamp"),
     ("trigger-missing-function", "    function: public.handle_new_user_balance", "    function: public.handle_new_user", "function public.handle_new_user is not declared"),
     ("definer-without-search-path", "    search_path: \"\"\n", "", "must pin its search_path", "    returns: trigger"),
+    ("view-injection", "      FROM public.usage_records\n", "      FROM public.usage_records; DROP TABLE public.usage_records\n",
+     "must be a single SELECT", "    query: |\n      SELECT user_id,"),
+    ("view-not-a-select", "    query: |\n      SELECT user_id,", "    query: |\n      DELETE FROM public.usage_records RETURNING user_id,",
+     "views.public.user_usage_daily.query", "    query: |\n      DELETE"),
+    ("view-index-not-materialized", "    grants:\n      authenticated: [select]\n      service_role: [select]",
+     "    indexes: {daily_idx: {columns: [day]}}\n    grants:\n      authenticated: [select]\n      service_role: [select]",
+     "only a materialized view can have indexes"),
+    ("view-unknown-key", "    query: |\n      SELECT user_id,", "    security_definer: true\n    query: |\n      SELECT user_id,", "unknown key 'security_definer'"),
+    ("view-in-no-migration", "    views: [public.user_usage_daily]\n", "", "view public.user_usage_daily is not in any migration",
+     "  - version: \"20251018000001\""),
+    ("function-bad-row-type", "    returns: public.usage_records", "    returns: public.usage_records; DROP", "is not a PostgreSQL type"),
 ]
 
 

@@ -12,6 +12,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from ..catalog import snapshot as snap
+from ..sqltext.quoting import ident
 
 SECURITY, SCHEMA, DATA, COSMETIC = "security", "schema", "data", "cosmetic"
 SEVERITY_ORDER = {SECURITY: 0, SCHEMA: 1, DATA: 2, COSMETIC: 3}
@@ -138,9 +139,22 @@ def changed_fields(kind: type, want: Any, have: Any) -> list[Drift]:
     result = []
     for name in snap.compared_fields(kind):
         a, b = getattr(want, name), getattr(have, name)
-        if normalised(kind, name, a) != normalised(kind, name, b):
+        if kind is snap.View and name == "definition":
+            if _unqualified_view(want) != _unqualified_view(have):
+                result.append(Drift(kind.KIND, want.path, "changed", name, a, b, severity_of(kind, name)))
+        elif normalised(kind, name, a) != normalised(kind, name, b):
             result.append(Drift(kind.KIND, want.path, "changed", name, a, b, severity_of(kind, name)))
     return result
+
+
+def _unqualified_view(view: snap.View) -> str:
+    """PostgreSQL 16 stopped prefixing columns with their relation's name where one relation is read;
+    drop those prefixes on both sides so a server upgrade is not drift."""
+    text = view.definition
+    for relation in view.reads:
+        name = relation.rpartition(".")[2]
+        text = re.sub(r'(?<![\w."$])' + re.escape(ident(name)) + r'\.(?=[\w"])', "", text)
+    return text
 
 
 def _changed_seed_values(want: snap.SeedRow, have: snap.SeedRow) -> list[Drift]:

@@ -48,6 +48,7 @@ def column_changed(p: Planner, drift: Drift, column: snap.Column) -> None:
     elif drift.field == "generated":
         # PostgreSQL cannot turn a column into or out of a generated one in place.
         p.emit("drop_column", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
+        rebuild_views_reading(p, column.schema, column.table)
         p.emit("add_column", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
     elif drift.field == "comment":
         p.emit("comment_column", Phase.COMMENTS, column.path, (), column=column, comment=column.comment)

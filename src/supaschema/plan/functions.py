@@ -3,6 +3,7 @@ parameter or a dropped default needs drop and create."""
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
 
 from ..catalog import snapshot as snap
@@ -21,8 +22,14 @@ SECURITY_FIELDS = ("security_definer", "config", "leakproof")
 @handles("function", "missing")
 def function_missing(p: Planner, drift: Drift | None, function: snap.Function) -> None:
     hazards = (CHANGES_ACCESS,) if function.security_definer or function.config else ()
-    p.emit("create_function", Phase.FUNCTIONS, function.path, hazards, function=function)
+    p.emit("create_function", _phase(p, function), function.path, hazards, function=function)
     fresh_grants(p, "function", function.path)
+
+
+def _phase(p: Planner, function: snap.Function) -> Phase:
+    signature = re.split(r"[\s(),\[\]]+", f"{function.arguments} {function.result}")
+    tables = {t.path for t in p.want.snapshot.of(snap.Table).values()}
+    return Phase.ROW_TYPE_FUNCTIONS if tables & set(signature) else Phase.FUNCTIONS
 
 
 @handles("function", "extra")
@@ -40,7 +47,7 @@ def function_changed(p: Planner, drift: Drift, function: snap.Function) -> None:
         recreate_function(p, function, actual)
         return
     # CREATE OR REPLACE keeps the triggers and grants that depend on the function.
-    p.emit("create_function", Phase.FUNCTIONS, function.path, (CHANGES_ACCESS,) if changes_access else (), function=function)
+    p.emit("create_function", _phase(p, function), function.path, (CHANGES_ACCESS,) if changes_access else (), function=function)
 
 
 def replaceable(function: snap.Function, actual: snap.Function) -> bool:

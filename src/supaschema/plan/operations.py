@@ -28,6 +28,7 @@ class Phase(IntEnum):
     DROP_RETYPED_FUNCTIONS = 55  # a function whose result type changes cannot be replaced in place
     FUNCTIONS = 60
     CREATE_TABLES = 70
+    ROW_TYPE_FUNCTIONS = 72  # functions taking or returning a table's row type need the table first
     COLUMN_IDENTITY = 75  # before defaults: a column stops being identity before it gets a default
     COLUMNS = 80
     CONSTRAINTS = 90

@@ -102,13 +102,15 @@ def parse_query(text: str) -> ParsedQuery:
 
     if not text.strip():
         return ParsedQuery("is empty")
+    single = "must be a single SELECT (no ';' or extra statements)"
     try:
-        tokens = sqlglot.tokenize(text, read="postgres")
+        if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in sqlglot.tokenize(text, read="postgres")):
+            return ParsedQuery(single)
         statements = sqlglot.parse(text, read="postgres")
     except sqlglot.errors.SqlglotError as exc:
         return ParsedQuery(f"does not parse as a PostgreSQL query ({str(exc).splitlines()[0]})")
-    if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in tokens) or len(statements) != 1:
-        return ParsedQuery("must be a single SELECT (no ';' or extra statements)")
+    if len(statements) != 1:
+        return ParsedQuery(single)
     if not isinstance(statements[0], exp.Query):
         return ParsedQuery("must be a SELECT query")
     ctes = {cte.alias for cte in statements[0].find_all(exp.CTE)}
