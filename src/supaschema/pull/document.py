@@ -39,7 +39,7 @@ class Pulled:
 
 # The kinds this module writes; a kind the catalog learns later is refused until it has a writer here.
 WRITTEN_KINDS = (snap.Table, snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Function, snap.Trigger,
-                 snap.Grant, snap.SeedRow)
+                 snap.View, snap.Grant, snap.SeedRow)
 
 
 def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoice"], version: str | None = None) -> Pulled:
@@ -59,15 +59,18 @@ def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoic
     for name in overloads:
         pulled.refuse(f"function {name}", "overloads (several functions of one name)")
     triggers = triggers_entry(snapshot, functions, pulled)
+    views = views_entry(snapshot, grants, pulled)
     seed_entries = {table: seed_entry(snapshot, choice) for (schema, table), choice in sorted(seeds.items())}
     document: dict[str, Any] = {"tables": out_tables}
     if functions:
         document["functions"] = functions
     if triggers:
         document["triggers"] = triggers
+    if views:
+        document["views"] = views
     if seed_entries:
         document["seeds"] = seed_entries
-    document["migrations"] = [migration_entry(version, out_tables, functions, triggers, seed_entries)]
+    document["migrations"] = [migration_entry(version, out_tables, functions, triggers, seed_entries, views)]
     pulled.document = document
     return pulled
 
@@ -336,6 +339,41 @@ def triggers_entry(snapshot: snap.Snapshot, functions: dict, pulled: Pulled) -> 
     return result
 
 
+def views_entry(snapshot: snap.Snapshot, grants: dict, pulled: Pulled) -> dict:
+    """Views in the order they can be created: a view after the views it reads."""
+    views = {f"{v.schema}.{v.name}": v for v in snapshot.of(snap.View).values()}
+    indexed = {(i.schema, i.table) for i in snapshot.of(snap.Index).values()}
+    result: dict[str, Any] = {}
+    while len(result) < len(views):
+        ready = sorted(name for name, v in views.items() if name not in result and all(r in result or r not in views for r in v.reads))
+        if not ready:
+            for name in sorted(set(views) - set(result)):
+                pulled.refuse(f"view {name}", "views that read each other in a cycle")
+            break
+        for name in ready:
+            result[name] = view_entry(views[name], grants.get(views[name].path, {}), (views[name].schema, views[name].name) in indexed,
+                                      snapshot.server_version, pulled)
+    return result
+
+
+def view_entry(view: snap.View, grants: dict[str, snap.Grant], indexed: bool, server_version: int, pulled: Pulled) -> dict:
+    where = f"view {view.path}"
+    for option in view.options:
+        pulled.refuse(where, f"the view option {option}")
+    if indexed:
+        pulled.refuse(where, "indexes on a materialized view (pull cannot write them yet)")
+    entry: dict[str, Any] = {}
+    if view.materialized:
+        entry["materialized"] = True
+    elif not view.security_invoker:
+        entry["security_invoker"] = False
+    if view.comment is not None:
+        entry["comment"] = view.comment
+    entry["query"] = view.definition.strip().rstrip(";") + "\n"
+    entry["grants"] = table_grants(grants, server_version, where, pulled)
+    return entry
+
+
 @dataclass(frozen=True, slots=True)
 class SeedChoice:
     schema: str
@@ -355,7 +393,7 @@ def seed_entry(snapshot: snap.Snapshot, choice: SeedChoice) -> dict:
     return {"key": Flow(list(choice.key)), "columns": Flow(list(choice.columns)), "rows": values}
 
 
-def migration_entry(version: str | None, tables: dict, functions: dict, triggers: dict, seeds: dict) -> dict:
+def migration_entry(version: str | None, tables: dict, functions: dict, triggers: dict, seeds: dict, views: dict) -> dict:
     entry: dict[str, Any] = {
         "version": Quoted(version or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")),
         "name": "baseline",
@@ -369,6 +407,8 @@ def migration_entry(version: str | None, tables: dict, functions: dict, triggers
         entry["functions"] = Flow(list(functions))
     if triggers:
         entry["triggers"] = Flow(list(triggers))
+    if views:
+        entry["views"] = Flow(list(views))
     if seeds:
         entry["seeds"] = Flow(list(seeds))
     return entry
