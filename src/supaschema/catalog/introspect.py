@@ -72,6 +72,7 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
                         for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
             views = {(row[0], row[1]): snap.View(*row[:5], tuple(row[5]), row[6], tuple(row[7])) for row in rows("views")}
             objects += views.values()
+            objects += [snap.Enum(row[0], row[1], tuple(row[2]), tuple(row[3])) for row in rows("enums")]
             objects += [snap.Index(*row[:4], tuple(row[4])) for row in rows("indexes")
                         if (row[0], row[1]) in tables or (row[0], row[1]) in views]
             objects += [snap.Policy(*row[:5], tuple(row[5]), *row[6:]) for row in rows("policies") if (row[0], row[1]) in tables]

@@ -179,6 +179,21 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class Enum:
+    KIND: ClassVar[str] = "enum"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name")
+    schema: str
+    name: str
+    values: tuple[str, ...]  # in sort order
+    # Columns of this type ("schema.table.column"), for the planner: removing a value rebuilds them.
+    used_by: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def path(self) -> str:
+        return f"{ident(self.schema)}.{ident(self.name)}"
+
+
+@dataclass(frozen=True, slots=True)
 class GrantItem:
     """One privilege of one grantee on one object: the unit drift items and plans speak of."""
 
@@ -227,7 +242,7 @@ class SeedRow:
         return f"{ident(self.schema)}.{ident(self.table)}[{', '.join(self.key)}]"
 
 
-KINDS: tuple[type, ...] = (Table, Column, Constraint, Index, Policy, Function, Trigger, View, Grant, SeedRow)
+KINDS: tuple[type, ...] = (Table, Column, Constraint, Index, Policy, Function, Trigger, View, Enum, Grant, SeedRow)
 
 
 _KEY_GETTERS: dict[type, Any] = {}

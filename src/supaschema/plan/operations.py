@@ -26,6 +26,7 @@ class Phase(IntEnum):
     DROP_FOREIGN_KEYS = 40
     DROP_CONSTRAINTS = 50
     DROP_RETYPED_FUNCTIONS = 55  # a function whose result type changes cannot be replaced in place
+    ENUMS = 57  # before the functions and columns that use them
     FUNCTIONS = 60
     CREATE_TABLES = 70
     ROW_TYPE_FUNCTIONS = 72  # functions taking or returning a table's row type need the table first
@@ -41,6 +42,7 @@ class Phase(IntEnum):
     COMMENTS = 150
     DROP_COLUMNS = 160
     DROP_TABLES = 170
+    DROP_ENUMS = 175  # after the tables and columns that used them
     DROP_FUNCTIONS = 180
     SEED_ROWS = 190
     GRANTS = 200

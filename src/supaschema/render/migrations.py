@@ -73,6 +73,7 @@ def environment(templates: Path) -> jinja2.Environment:
         idents=lambda names: ", ".join(sql_text.ident(n) for n in names),
         literal=sql_text.literal,
         dollar_quoted=sql_text.dollar_quoted,
+        do_block=lambda body: sql_text.dollar_quoted(f"\nBEGIN\n{body}\nEND;\n"),
         roles=lambda names: ", ".join(role(n) for n in names),
         privileges=lambda privs: ", ".join(p.upper() for p in privs),
         search_path=_search_path,
@@ -90,6 +91,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     functions = {f"{f.schema}.{f.name}": f for f in spec.functions}
     triggers = {t.name: t for t in spec.triggers}
     views = {v.qualified_name: v for v in spec.views}
+    enums = {e.qualified_name: e for e in spec.enums}
     seeds = {sd.table: sd for sd in spec.seeds}
     return {
         m.filename: {
@@ -98,6 +100,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
             "policies": [policies[key] for key in m.policies],
             "functions": [functions[name] for name in m.functions],
             "views": [views[name] for name in m.views],
+            "enums": [enums[name] for name in m.enums],
             "triggers": [triggers[name] for name in m.triggers],
             "seeds": [seeds[name] for name in m.seeds],
         }

@@ -28,7 +28,7 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
     for name, key_node, f in raw:
         cpath = f"{path}.{name}"
         col_type = r.src.text(f["type"], f"{cpath}.type") if "type" in f else None
-        if col_type is not None and (error := type_error(col_type)):
+        if col_type is not None and col_type not in r.declared_types and (error := type_error(col_type)):
             r.src.problem(f["type"], f"{cpath}.type", error, "e.g. text, uuid, integer, numeric(12,8), timestamptz")
             col_type = None
         nullable = r.src.boolean(f["nullable"], f"{cpath}.nullable") if "nullable" in f else True

@@ -11,12 +11,13 @@ from .reading import Reader, split_qualified
 from .tables import check_references
 from .yaml_source import closest
 
-MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views"}
+MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums"}
 _VERSION = re.compile(r"^\d{14}$")
 _MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
 
 
-def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=()) -> list[s.Migration]:
+def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=(),
+                    enums=()) -> list[s.Migration]:
     check_references(r, tables)
     if node is None:
         r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
@@ -27,6 +28,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     trigger_names = {t.name for t in triggers}
     seed_names = {sd.table for sd in seeds}
     view_names = {v.qualified_name for v in views}
+    enum_names = {e.qualified_name for e in enums}
     placed: dict[tuple[str, object], int] = {}
     result = []
     last_version = ""
@@ -48,10 +50,10 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         description = (r.src.text(f["description"], f"{path}.description") or "") if "description" in f else ""
         contents: dict[str, list] = {}
         for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names),
-                            ("triggers", trigger_names), ("views", view_names)):
+                            ("triggers", trigger_names), ("views", view_names), ("enums", enum_names)):
             refs = []
             for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
-                ref_q = ".".join(split_qualified(ref)) if kind in ("functions", "views") else ref
+                ref_q = ".".join(split_qualified(ref)) if kind in ("functions", "views", "enums") else ref
                 if ref_q not in known:
                     r.src.problem(f[kind], f"{path}.{kind}", f"{ref!r} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
                     continue
@@ -71,8 +73,9 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         if version and name:
             result.append(s.Migration(version, name, description, tuple(contents["tables"]), tuple(policies),
                                       tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"]),
-                                      tuple(contents["views"])))
-    check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views)
+                                      tuple(contents["views"]), tuple(contents["enums"])))
+    check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views,
+                    enums)
     return result
 
 
@@ -84,9 +87,9 @@ def place(r: Reader, placed: dict, key: tuple, index: int, node: yaml.Node, path
 
 
 def check_placement(r: Reader, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers,
-                    views=()) -> None:
+                    views=(), enums=()) -> None:
     everything = ([("tables", t) for t in sorted(table_names)] + [("policies", p) for p in sorted(policy_keys)]
-                  + [("views", v.qualified_name) for v in views]
+                  + [("views", v.qualified_name) for v in views] + [("enums", e.qualified_name) for e in enums]
                   + [("functions", f) for f in sorted(function_names)] + [("triggers", t) for t in sorted(trigger_names)]
                   + [("seeds", sd) for sd in sorted(seed_names)])
     for key in everything:
@@ -104,6 +107,11 @@ def check_placement(r: Reader, node, placed, table_names, policy_keys, function_
             if fk.ref_schema == "public" and fk.ref_table != table.name:
                 needs.append((("tables", table.name), ("tables", fk.ref_table)))
     view_names = {v.qualified_name for v in views}
+    enum_of_type = {e.qualified_name: e.qualified_name for e in enums} | {e.name: e.qualified_name for e in enums if e.schema == "public"}
+    for table in tables:
+        for column in table.columns:
+            if column.type in enum_of_type:
+                needs.append((("tables", table.name), ("enums", enum_of_type[column.type])))
     for view in views:
         for schema, table in view.reads:
             if schema == "public" and table in table_names:

@@ -151,6 +151,17 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class Enum:
+    schema: str
+    name: str
+    values: tuple[str, ...]
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+
+@dataclass(frozen=True, slots=True)
 class Seed:
     schema: str
     table: str
@@ -170,6 +181,7 @@ class Migration:
     functions: tuple[str, ...] = ()  # "schema.name"
     triggers: tuple[str, ...] = ()
     views: tuple[str, ...] = ()  # "schema.name"
+    enums: tuple[str, ...] = ()  # "schema.name"
 
     @property
     def filename(self) -> str:
@@ -191,3 +203,4 @@ class Spec:
     migrations: tuple[Migration, ...] = field(default=())
     unmanaged: Unmanaged = field(default=Unmanaged())
     views: tuple[View, ...] = ()
+    enums: tuple[Enum, ...] = ()

@@ -41,6 +41,8 @@ class Reader:
         self.src = source
         # Foreign-key targets, checked once every table is known.
         self.pending_references: list[tuple[yaml.Node, str, str, str, list[str]]] = []
+        # Type names declared in schema.yaml (enums), which columns may use besides PostgreSQL's own.
+        self.declared_types: set[str] = set()
 
     def name(self, node: yaml.Node, path: str, value: str) -> bool:
         error = identifier_error(value)
