@@ -44,7 +44,8 @@ def root(
 
 
 @app.command(context_settings=STRAY_WORDS)
-def validate(ctx: typer.Context, schema: Path = SchemaOption) -> None:
+def validate(ctx: typer.Context, schema: Path = SchemaOption,
+             generated: Path = typer.Option(Path("generated"), "--generated", help="The migration folder, checked for renames already shipped.")) -> None:
     """Check schema.yaml and report every problem found (exit 2 if any)."""
     refuse_stray_words(ctx)
     from .lint.config import load_lint_config
@@ -58,6 +59,12 @@ def validate(ctx: typer.Context, schema: Path = SchemaOption) -> None:
         f"{len(spec.functions)} functions, {len(spec.triggers)} triggers, "
         f"{sum(len(sd.rows) for sd in spec.seeds)} seed rows, {len(spec.migrations)} migrations)"
     )
+    from .drift.renames import shipped_renames
+
+    files = [(p.name, p.read_text("utf-8")) for p in sorted(generated.glob("*.sql"))] if generated.is_dir() else []
+    for key, filename in shipped_renames(spec, files):
+        typer.echo(f"note: {key} is stale: {generated / filename} performs the rename. Remove the key once every database "
+                   f"has applied that file (`supaschema push --dry-run` lists nothing); until then it is harmless.")
 
 
 ShadowOption = typer.Option(None, "--shadow-url", help="A server where temporary shadow databases may be created (default: a local throwaway PostgreSQL).")

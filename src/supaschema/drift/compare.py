@@ -32,7 +32,7 @@ COSMETIC_FIELDS = {"comment"}
 class Drift:
     kind: str  # table, column, constraint, index, policy, function, trigger, grant, seed_row
     object: str  # dotted path, e.g. public.usage_records.user_id
-    change: str  # missing | extra | changed
+    change: str  # missing | extra | changed | renamed (drift.renames)
     field: str | None  # for changed items (and grants: "PRIVILEGE to role")
     expected: Any
     actual: Any

@@ -15,8 +15,8 @@ from ..drift.compare import SEVERITY_ORDER, Drift
 
 JSON_VERSION = 1
 SIDE_BY_SIDE = 28  # values up to this width share one line: expected | actual
-SYMBOL = {"missing": "-", "extra": "+", "changed": "~"}
-COLOUR = {"missing": "31", "extra": "32", "changed": "33", "header": "1", "security": "1;31", "dim": "2"}
+SYMBOL = {"missing": "-", "extra": "+", "changed": "~", "renamed": "~"}
+COLOUR = {"missing": "31", "extra": "32", "changed": "33", "renamed": "33", "header": "1", "security": "1;31", "dim": "2"}
 
 
 def summary(drifts: list[Drift]) -> dict[str, int]:

@@ -52,3 +52,9 @@ def column_changed(p: Planner, drift: Drift, column: snap.Column) -> None:
         p.emit("add_column", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
     elif drift.field == "comment":
         p.emit("comment_column", Phase.COMMENTS, column.path, (), column=column, comment=column.comment)
+
+
+@handles("column", "renamed")
+def column_renamed(p: Planner, drift: Drift, column: snap.Column) -> None:
+    # drift.actual is the old name; the DO block skips the rename on a replay, when it is gone.
+    p.emit("rename_column", Phase.RENAMES, column.path, (LOCKS_TABLE,), column=column, old=drift.actual)

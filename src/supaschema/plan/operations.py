@@ -19,6 +19,7 @@ HAZARD_ORDER = (DELETES_DATA, REWRITES_TABLE, LOCKS_TABLE, CHANGES_ACCESS)
 class Phase(IntEnum):
     """The one explicit order of a plan, read top to bottom."""
 
+    RENAMES = 3  # first: every later statement uses the new names
     DROP_VIEWS = 5  # first: a view blocks retyping or dropping what it reads
     DROP_POLICIES = 10
     DROP_TRIGGERS = 20

@@ -8,7 +8,8 @@ from . import model as s
 from .expressions import type_error
 from .reading import Reader, split_qualified
 
-COLUMN_KEYS = {"type", "nullable", "default", "primary_key", "unique", "check", "references", "identity", "generated", "collation", "comment"}
+COLUMN_KEYS = {"type", "nullable", "default", "primary_key", "unique", "check", "references", "identity", "generated", "collation", "comment",
+               "renamed_from"}
 REFERENCE_KEYS = {"table", "column", "columns", "on_delete", "on_update", "name"}
 FOREIGN_KEY_KEYS = {"columns", "references", "on_delete", "on_update"}
 FK_ACTIONS = {"cascade": "CASCADE", "restrict": "RESTRICT", "set null": "SET NULL", "set default": "SET DEFAULT", "no action": "NO ACTION"}
@@ -51,8 +52,14 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
             fk = read_foreign_key(r, f"{table}_{name}_fkey", f["references"], f"{cpath}.references", names, table, column=name)
             if fk:
                 inline["foreign_keys"].append(fk)
+        renamed_from = r.src.text(f["renamed_from"], f"{cpath}.renamed_from") if "renamed_from" in f else None
+        if renamed_from is not None and (renamed_from in names or not r.name(f["renamed_from"], f"{cpath}.renamed_from", renamed_from)):
+            if renamed_from in names:
+                r.src.problem(f["renamed_from"], f"{cpath}.renamed_from", f"{renamed_from!r} is still a column of this table",
+                              "a rename needs the old name gone: remove or rename that column")
+            renamed_from = None
         if col_type is not None and nullable is not None:
-            columns.append(s.Column(name, col_type, nullable, default, identity, generated, collation, comment))
+            columns.append(s.Column(name, col_type, nullable, default, identity, generated, collation, comment, renamed_from))
     if len(inline["primary_key"]) > 1:
         r.src.problem(node, path, f"several columns say primary_key: {', '.join(inline['primary_key'])}",
                          "for a composite key write `primary_key: [a, b]` on the table")

@@ -28,6 +28,7 @@ class Column:
     generated: str | None = None  # stored generated expression
     collation: str | None = None
     comment: str | None = None
+    renamed_from: str | None = None  # the column's previous name: gen and plan RENAME instead of drop and add
 
 
 @dataclass(frozen=True, slots=True)

@@ -43,7 +43,7 @@ def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str) ->
             pk_columns = declared
     if pk_columns:
         columns = [
-            s.Column(c.name, c.type, False, c.default, c.identity, c.generated, c.collation, c.comment)
+            s.Column(c.name, c.type, False, c.default, c.identity, c.generated, c.collation, c.comment, c.renamed_from)
             if c.name in pk_columns else c for c in columns
         ]
     primary_key = s.PrimaryKey(f"{name}_pkey", tuple(pk_columns)) if pk_columns else None
