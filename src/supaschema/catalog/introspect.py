@@ -66,7 +66,8 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
                 return cur.fetchall()
 
             tables = {(row[0], row[1]): snap.Table(*row) for row in rows("tables")}
-            objects: list[Any] = list(tables.values())
+            objects: list[Any] = [snap.Schema(*row) for row in rows("schemas")]
+            objects += tables.values()
             objects += [snap.Column(*row) for row in rows("columns") if (row[0], row[1]) in tables]
             objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5], tuple(row[6]), *row[7:])
                         for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
@@ -141,7 +142,8 @@ def load_grants(rows: list[tuple], relations: set[tuple]) -> list[snap.Grant]:
         key = (object_kind, schema, name, arguments)
         path = paths.get(key)
         if path is None:
-            path = paths[key] = qualified(schema, name) + (f"({arguments})" if object_kind == "function" else "")
+            path = paths[key] = ident(name) if object_kind == "schema" else (
+                qualified(schema, name) + (f"({arguments})" if object_kind == "function" else ""))
         result.append(snap.Grant(object_kind, path, grantee, tuple(privileges), tuple(grantable)))
     return result
 

@@ -179,6 +179,18 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class Schema:
+    KIND: ClassVar[str] = "schema"
+    KEY: ClassVar[tuple[str, ...]] = ("name",)
+    name: str
+    comment: str | None
+
+    @property
+    def path(self) -> str:
+        return ident(self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class Enum:
     KIND: ClassVar[str] = "enum"
     KEY: ClassVar[tuple[str, ...]] = ("schema", "name")
@@ -242,7 +254,7 @@ class SeedRow:
         return f"{ident(self.schema)}.{ident(self.table)}[{', '.join(self.key)}]"
 
 
-KINDS: tuple[type, ...] = (Table, Column, Constraint, Index, Policy, Function, Trigger, View, Enum, Grant, SeedRow)
+KINDS: tuple[type, ...] = (Schema, Table, Column, Constraint, Index, Policy, Function, Trigger, View, Enum, Grant, SeedRow)
 
 
 _KEY_GETTERS: dict[type, Any] = {}

@@ -24,7 +24,7 @@ def scope_for(spec: Spec | None) -> Scope:
         return Scope()
     roles = sorted({*API_ROLES, *(r for t in spec.tables for r, _ in t.grants if r.lower() != "public")})
     seeds = tuple(SeedScope(sd.schema, sd.table, sd.key, sd.columns) for sd in spec.seeds)
-    return Scope(roles=tuple(roles), seeds=seeds)
+    return Scope(schemas=("public", *sorted(sc.name for sc in spec.schemas)), roles=tuple(roles), seeds=seeds)
 
 
 def snapshot_of(target: Target, scope: Scope, what: str = "database") -> snap.Snapshot:

@@ -176,7 +176,7 @@ def compare(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
     """Every drift, security first, then by object; children of a missing or extra table are folded into it."""
     gone: set[tuple] = set()
     gone_paths: set[str] = set()
-    for relation in (snap.Table, snap.View):  # a missing or extra relation speaks for its indexes and grants
+    for relation in (snap.Schema, snap.Table, snap.View):  # a missing or extra one speaks for its indexes and grants
         relation_missing, relation_extra, _ = keyed_differences(expected.of(relation), actual.of(relation))
         gone |= set(relation_missing) | set(relation_extra)
         gone_paths |= {(expected.of(relation) | actual.of(relation))[k].path for k in relation_missing + relation_extra}

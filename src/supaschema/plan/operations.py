@@ -19,6 +19,7 @@ HAZARD_ORDER = (DELETES_DATA, REWRITES_TABLE, LOCKS_TABLE, CHANGES_ACCESS)
 class Phase(IntEnum):
     """The one explicit order of a plan, read top to bottom."""
 
+    SCHEMAS = 1  # everything else may live in them
     RENAMES = 3  # first: every later statement uses the new names
     DROP_VIEWS = 5  # first: a view blocks retyping or dropping what it reads
     DROP_POLICIES = 10
@@ -45,6 +46,7 @@ class Phase(IntEnum):
     DROP_TABLES = 170
     DROP_ENUMS = 175  # after the tables and columns that used them
     DROP_FUNCTIONS = 180
+    DROP_SCHEMAS = 185  # after what they held
     SEED_ROWS = 190
     GRANTS = 200
 

@@ -15,12 +15,12 @@ from typing import Any
 from ..catalog import snapshot as snap
 from ..catalog.introspect import Scope
 from ..drift.compare import Drift
-from . import columns, constraints, enums, functions, grants, policies, seeds, tables, triggers, views
+from . import columns, constraints, enums, functions, grants, policies, schemas, seeds, tables, triggers, views
 from .operations import Operation, Phase, Plan, merged
 from .registry import HANDLERS
 
 # Importing a kind's module registers its handlers.
-KIND_MODULES = (tables, columns, constraints, policies, functions, triggers, views, enums, grants, seeds)
+KIND_MODULES = (schemas, tables, columns, constraints, policies, functions, triggers, views, enums, grants, seeds)
 
 
 class SnapshotIndex:

@@ -92,6 +92,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     triggers = {t.name: t for t in spec.triggers}
     views = {v.qualified_name: v for v in spec.views}
     enums = {e.qualified_name: e for e in spec.enums}
+    schemas = {sc.name: sc for sc in spec.schemas}
     seeds = {sd.table: sd for sd in spec.seeds}
     return {
         m.filename: {
@@ -101,6 +102,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
             "functions": [functions[name] for name in m.functions],
             "views": [views[name] for name in m.views],
             "enums": [enums[name] for name in m.enums],
+            "schemas": [schemas[name] for name in m.schemas],
             "triggers": [triggers[name] for name in m.triggers],
             "seeds": [seeds[name] for name in m.seeds],
         }

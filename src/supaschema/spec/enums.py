@@ -23,7 +23,7 @@ def read_enums(r: Reader, node: yaml.Node) -> list[s.Enum]:
         if not (_PLAIN.fullmatch(schema) and _PLAIN.fullmatch(name)):
             r.src.problem(key_node, "enums", f"{key!r} is not a plain lowercase name", "use letters, digits and _, e.g. public.plan_tier")
             continue
-        if "values" not in f:
+        if "values" not in f or not r.schema_known(key_node, path, schema):
             continue
         values = r.src.texts(f["values"], f"{path}.values")
         if not values:

@@ -21,6 +21,7 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
     for key, key_node, value in r.src.items(node, "functions"):
         path = f"functions.{key}"
         schema, name = split_qualified(key)
+        r.schema_known(key_node, path, schema)
         f = r.src.fields(value, path, FUNCTION_KEYS, {"returns", "language", "body"})
         if not r.name(key_node, "functions", name) or not {"returns", "language", "body"} <= f.keys():
             continue

@@ -22,9 +22,10 @@ from .triggers import read_triggers
 from .unmanaged import read_unmanaged
 from .views import read_views
 from .enums import declared_types, read_enums
+from .schemas import read_schemas
 from .yaml_source import Source, compose
 
-TOP_KEYS = {"tables", "views", "enums", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint"}  # lint: read by lint/config.py
+TOP_KEYS = {"tables", "schemas", "views", "enums", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint"}  # lint: read by lint/config.py
 
 
 def load_spec(path: Path) -> s.Spec:
@@ -63,6 +64,8 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
         raise UserError(Problem(f"{filename}:1", "the file is empty", "declare at least `tables:`"))
     top = source.fields(root, "", TOP_KEYS, {"tables"})
     reader = Reader(source)
+    schemas = read_schemas(reader, top["schemas"]) if "schemas" in top else []
+    reader.schemas |= {sc.name for sc in schemas}
     enums = read_enums(reader, top["enums"]) if "enums" in top else []
     reader.declared_types = declared_types(enums)
     tables = read_tables(reader, top["tables"]) if "tables" in top else []
@@ -70,8 +73,8 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     triggers = read_triggers(reader, top["triggers"], tables, functions) if "triggers" in top else []
     seeds = read_seeds(reader, top["seeds"], tables) if "seeds" in top else []
     views = read_views(reader, top["views"]) if "views" in top else []
-    migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds, views, enums)
+    migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds, views, enums, schemas)
     unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()
     source.raise_if_any()
     return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged, tuple(views),
-                  tuple(enums))
+                  tuple(enums), tuple(schemas))

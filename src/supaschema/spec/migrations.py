@@ -11,13 +11,13 @@ from .reading import Reader, split_qualified
 from .tables import check_references
 from .yaml_source import closest
 
-MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums"}
+MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums", "schemas"}
 _VERSION = re.compile(r"^\d{14}$")
 _MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
 
 
 def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=(),
-                    enums=()) -> list[s.Migration]:
+                    enums=(), schemas=()) -> list[s.Migration]:
     check_references(r, tables)
     if node is None:
         r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
@@ -29,6 +29,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     seed_names = {sd.table for sd in seeds}
     view_names = {v.qualified_name for v in views}
     enum_names = {e.qualified_name for e in enums}
+    schema_names = {sc.name for sc in schemas}
     placed: dict[tuple[str, object], int] = {}
     result = []
     last_version = ""
@@ -50,7 +51,8 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         description = (r.src.text(f["description"], f"{path}.description") or "") if "description" in f else ""
         contents: dict[str, list] = {}
         for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names),
-                            ("triggers", trigger_names), ("views", view_names), ("enums", enum_names)):
+                            ("triggers", trigger_names), ("views", view_names), ("enums", enum_names),
+                            ("schemas", schema_names)):
             refs = []
             for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
                 ref_q = ".".join(split_qualified(ref)) if kind in ("functions", "views", "enums") else ref
@@ -73,9 +75,9 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         if version and name:
             result.append(s.Migration(version, name, description, tuple(contents["tables"]), tuple(policies),
                                       tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"]),
-                                      tuple(contents["views"]), tuple(contents["enums"])))
+                                      tuple(contents["views"]), tuple(contents["enums"]), tuple(contents["schemas"])))
     check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views,
-                    enums)
+                    enums, schema_names)
     return result
 
 
@@ -87,9 +89,10 @@ def place(r: Reader, placed: dict, key: tuple, index: int, node: yaml.Node, path
 
 
 def check_placement(r: Reader, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers,
-                    views=(), enums=()) -> None:
+                    views=(), enums=(), schema_names=frozenset()) -> None:
     everything = ([("tables", t) for t in sorted(table_names)] + [("policies", p) for p in sorted(policy_keys)]
                   + [("views", v.qualified_name) for v in views] + [("enums", e.qualified_name) for e in enums]
+                  + [("schemas", name) for name in sorted(schema_names)]
                   + [("functions", f) for f in sorted(function_names)] + [("triggers", t) for t in sorted(trigger_names)]
                   + [("seeds", sd) for sd in sorted(seed_names)])
     for key in everything:
@@ -118,6 +121,9 @@ def check_placement(r: Reader, node, placed, table_names, policy_keys, function_
                 needs.append((("views", view.qualified_name), ("tables", table)))
             elif f"{schema}.{table}" in view_names and f"{schema}.{table}" != view.qualified_name:
                 needs.append((("views", view.qualified_name), ("views", f"{schema}.{table}")))
+    for kind, names in (("functions", function_names), ("views", {v.qualified_name for v in views}),
+                        ("enums", {e.qualified_name for e in enums})):
+        needs += [((kind, name), ("schemas", name.split(".", 1)[0])) for name in names if name.split(".", 1)[0] in schema_names]
     for obj, dependency in needs:
         if obj in placed and dependency in placed and placed[obj] < placed[dependency]:
             r.src.problem(node, "migrations", f"{_label(obj)} is in migrations[{placed[obj]}] but needs {_label(dependency)} from migrations[{placed[dependency]}]",

@@ -152,6 +152,13 @@ class View:
 
 
 @dataclass(frozen=True, slots=True)
+class Schema:
+    name: str
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, usage/create)
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
 class Enum:
     schema: str
     name: str
@@ -183,6 +190,7 @@ class Migration:
     triggers: tuple[str, ...] = ()
     views: tuple[str, ...] = ()  # "schema.name"
     enums: tuple[str, ...] = ()  # "schema.name"
+    schemas: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -205,3 +213,4 @@ class Spec:
     unmanaged: Unmanaged = field(default=Unmanaged())
     views: tuple[View, ...] = ()
     enums: tuple[Enum, ...] = ()
+    schemas: tuple[Schema, ...] = ()

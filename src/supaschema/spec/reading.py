@@ -43,6 +43,14 @@ class Reader:
         self.pending_references: list[tuple[yaml.Node, str, str, str, list[str]]] = []
         # Type names declared in schema.yaml (enums), which columns may use besides PostgreSQL's own.
         self.declared_types: set[str] = set()
+        # Schemas objects may live in: public and those under `schemas:`.
+        self.schemas: set[str] = {"public"}
+
+    def schema_known(self, node: yaml.Node, path: str, schema: str) -> bool:
+        if schema in self.schemas:
+            return True
+        self.src.problem(node, path, f"schema {schema!r} is not declared", f"add it under `schemas:` ({closest(schema, sorted(self.schemas))})")
+        return False
 
     def name(self, node: yaml.Node, path: str, value: str) -> bool:
         error = identifier_error(value)

@@ -19,7 +19,8 @@ def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
         path = f"views.{key}"
         schema, name = split_qualified(key)
         f = r.src.fields(value, path, VIEW_KEYS, {"query"})
-        if not (r.name(key_node, "views", schema) and r.name(key_node, "views", name)) or "query" not in f:
+        if not (r.name(key_node, "views", schema) and r.name(key_node, "views", name)) or "query" not in f \
+                or not r.schema_known(key_node, path, schema):
             continue
         query = r.src.text(f["query"], f"{path}.query")
         parsed = parse_query(query) if query is not None else None

@@ -10,6 +10,12 @@ WITH acl AS (
       AND NOT c.relispartition
       AND n.nspname = ANY(%(schemas)s)
     UNION ALL
+    SELECT 'schema', n.nspname, n.nspname, NULL,
+           pg_catalog.aclexplode(coalesce(n.nspacl, pg_catalog.acldefault('n', n.nspowner)))
+    FROM pg_catalog.pg_namespace n
+    WHERE n.nspname = ANY(%(schemas)s)
+      AND n.nspname <> 'public'
+    UNION ALL
     SELECT 'function', n.nspname, p.proname, pg_catalog.oidvectortypes(p.proargtypes),
            pg_catalog.aclexplode(coalesce(p.proacl, pg_catalog.acldefault('f', p.proowner)))
     FROM pg_catalog.pg_proc p
