@@ -11,7 +11,17 @@ import jinja2
 
 from ..spec import model as s
 from ..sqltext import quoting as sql_text
+from ..sqltext.fragments import Fragment
 from ..errors import Problem, UserError
+
+# Every SQL word a template may take from data: timings, events, commands, volatilities, identities,
+# foreign-key actions, index methods, trigger levels, privileges, trigger states. Nothing else passes `keyword`.
+KEYWORDS = frozenset({
+    "BEFORE", "AFTER", "INSTEAD OF", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "SELECT", "ALL",
+    "REFERENCES", "TRIGGER", "EXECUTE", "USAGE", "VOLATILE", "STABLE", "IMMUTABLE", "ALWAYS", "BY DEFAULT",
+    "CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION", "BTREE", "HASH", "GIN", "GIST", "BRIN",
+    "ROW", "STATEMENT", "TABLE", "FUNCTION", "ENABLE", "DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS",
+})
 
 
 def bundled_templates() -> Path:
@@ -53,6 +63,28 @@ def _value_rows(rows) -> str:
     return ",\n".join("    (" + ", ".join(sql_text.literal(v) for v in row) + ")" for row in rows)
 
 
+def _keyword(value: str | list[str] | tuple[str, ...], separator: str | None = None) -> str:
+    if separator is not None and not isinstance(value, str):
+        return separator.join(_keyword(v) for v in value)
+    if not isinstance(value, str) or value.upper() not in KEYWORDS:
+        raise jinja2.TemplateRuntimeError(f"{value!r} is not one of the SQL words a template may insert")
+    return value
+
+
+def _fragment(value: object) -> str:
+    # Runtime half of the quoting invariant: only text our re-printers made passes.
+    if not isinstance(value, Fragment):
+        raise jinja2.TemplateRuntimeError(f"{str(value)[:60]!r} was not re-printed from a parse; insert it with ident or literal")
+    return value
+
+
+def _catalog_sql(value: object) -> str:
+    # Text PostgreSQL's own deparsers printed (format_type, pg_get_expr, pg_get_*def) in a snapshot.
+    if not isinstance(value, str):
+        raise jinja2.TemplateRuntimeError(f"{value!r} is not catalog text")
+    return value
+
+
 def _managed_roles(grants: tuple[tuple[str, tuple[str, ...]], ...]) -> list[str]:
     declared = [r for r, _ in grants if r.lower() not in s.RESET_ROLES]
     return [*s.RESET_ROLES, *sorted(declared)]
@@ -75,7 +107,10 @@ def environment(templates: Path) -> jinja2.Environment:
         dollar_quoted=sql_text.dollar_quoted,
         do_block=lambda body: sql_text.dollar_quoted(f"\nBEGIN\n{body}\nEND;\n"),
         roles=lambda names: ", ".join(role(n) for n in names),
-        privileges=lambda privs: ", ".join(p.upper() for p in privs),
+        privileges=lambda privs: ", ".join(_keyword(p.upper()) for p in privs),
+        keyword=_keyword,
+        fragment=_fragment,
+        catalog_sql=_catalog_sql,
         search_path=_search_path,
         sql_comment=_sql_comment,
         value_rows=_value_rows,

@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from . import model as s
-from .expressions import type_error
+from .types import TypeSyntaxError, type_sql
 from .reading import Reader, split_qualified
 
 COLUMN_KEYS = {"type", "nullable", "default", "primary_key", "unique", "check", "references", "identity", "generated", "collation", "comment",
@@ -28,15 +28,14 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
     inline: dict[str, list] = {"primary_key": [], "unique": [], "checks": [], "foreign_keys": []}
     for name, key_node, f in raw:
         cpath = f"{path}.{name}"
-        col_type = r.src.text(f["type"], f"{cpath}.type") if "type" in f else None
-        if col_type is not None and col_type not in r.declared_types and (error := type_error(col_type)):
-            r.src.problem(f["type"], f"{cpath}.type", error, "e.g. text, uuid, integer, numeric(12,8), timestamptz")
-            col_type = None
+        col_type = _type(r, f["type"], f"{cpath}.type") if "type" in f else None
         nullable = r.src.boolean(f["nullable"], f"{cpath}.nullable") if "nullable" in f else True
         default = r.expression(f["default"], f"{cpath}.default", set()) if "default" in f else None
         generated = r.expression(f["generated"], f"{cpath}.generated", names) if "generated" in f else None
         identity = r.src.choice(f["identity"], f"{cpath}.identity", IDENTITIES) if "identity" in f else None
         collation = r.src.text(f["collation"], f"{cpath}.collation") if "collation" in f else None
+        if collation is not None and not r.name(f["collation"], f"{cpath}.collation", collation):
+            collation = None
         comment = r.src.text(f["comment"], f"{cpath}.comment") if "comment" in f else None
         if sum(x is not None for x in (default, generated, identity)) > 1:
             r.src.problem(key_node, cpath, "default, generated and identity exclude each other", "keep one")
@@ -65,6 +64,18 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
                          "for a composite key write `primary_key: [a, b]` on the table")
         inline["primary_key"] = []
     return columns, inline
+
+
+def _type(r: Reader, node: yaml.Node, path: str):
+    text = r.src.text(node, path)
+    if text is None:
+        return None
+    try:
+        return type_sql(text)
+    except TypeSyntaxError as exc:
+        r.src.problem(node, path, f"{text!r} is not a PostgreSQL type ({exc})",
+                      "e.g. text, uuid, integer, numeric(12,8), timestamptz, text[], extensions.citext")
+        return None
 
 
 def read_foreign_key(r: Reader, name: str, node: yaml.Node, path: str, column_names: set[str], table: str,

@@ -1,16 +1,31 @@
-"""Checking the SQL fragments users write in schema.yaml, with sqlglot.
+"""The SQL expressions users write in schema.yaml: parsed with sqlglot, re-printed, and the re-print verified.
 
-PostgreSQL itself normalises the expressions later (the shadow database);
-here we only make sure each fragment is one well-formed expression or type,
-so a typo or an injected `; DROP TABLE` is caught with a line number instead
-of failing halfway through a migration.
+An expression reaches SQL only as our re-print: every token sqlglot's lexer
+produced is printed again from what it holds (strings through `literal`,
+quoted names through `ident`, words, numbers and operators only when they have
+the plain shape of one), comments are dropped, and whitespace becomes one
+space. The user's spelling survives (`now()` stays `now()`, `'30 days'` keeps
+its case), which sqlglot's own generator would not guarantee: it rewrites
+`now()` as CURRENT_TIMESTAMP, `x !~ y` as NOT x ~ y and `date_trunc('day', ...)`
+as `DATE_TRUNC('DAY', ...)`, a transpiler's idea of equivalence that no shadow
+database can check. The re-print must parse to exactly the tree the original
+parsed to; anything else is refused with the reason.
 """
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
+
+from ..sqltext.fragments import Fragment
+
+# PostgreSQL's whitespace, and its comments (-- to the end of the line, /* */ without nesting here).
+_GAP = re.compile(r"(?:[ \t\n\r\f\v]+|--[^\n\r]*|/\*(?:(?!/\*|\*/).)*\*/)*", re.S)
+_WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(?:[ \t\n\r\f\v]+[A-Za-z_][A-Za-z0-9_$]*)*")
+_NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
+_OPERATOR = re.compile(r"(?:[-+*/<>=~!@#%^&|`?]|::?|[(),\[\].])+")
 
 
 class ValueKind(Enum):
@@ -24,6 +39,11 @@ class ValueKind(Enum):
 class ParsedExpression:
     error: str | None
     columns: frozenset[str] = frozenset()  # unqualified column names it reads
+    sql: Fragment | None = None  # the re-print that goes into SQL
+
+
+class Unrepresentable(ValueError):
+    pass
 
 
 # Real schemas repeat the same few expressions ((select auth.uid()) = user_id, amount >= 0)
@@ -41,33 +61,127 @@ def parse_expression(text: str) -> ParsedExpression:
         return ParsedExpression(f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})")
     if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in tokens):
         return ParsedExpression("must be a single SQL expression (no ';' or extra statements)")
+    tree = _parse(text)
+    if isinstance(tree, str):
+        return ParsedExpression(tree)
     try:
-        # The newline keeps a trailing `-- comment` from swallowing the parenthesis.
-        statements = sqlglot.parse(f"SELECT ({text}\n)", read="postgres")
-    except sqlglot.errors.SqlglotError as exc:
-        first = str(exc).splitlines()[0]
-        return ParsedExpression(f"does not parse as a PostgreSQL expression ({first})")
-    if len(statements) != 1 or not isinstance(statements[0], exp.Select) or len(statements[0].expressions) != 1:
-        return ParsedExpression("must be a single SQL expression (no ';' or extra statements)")
-    if statements[0].find(exp.From):
+        printed = reprint(text, tokens)
+    except Unrepresentable as exc:
+        return ParsedExpression(f"cannot be represented exactly: {exc}")
+    if _parse(printed) != tree:
+        return ParsedExpression("cannot be represented exactly: its re-print reads differently")
+    if tree.find(exp.From):
         # A subquery brings its own columns into scope; we cannot tell whose they are.
-        return ParsedExpression(None)
-    columns = frozenset(
-        col.name for col in statements[0].find_all(exp.Column) if not col.table and col.name
-    )
-    return ParsedExpression(None, columns)
+        return ParsedExpression(None, frozenset(), Fragment(printed))
+    columns = frozenset(col.name for col in tree.find_all(exp.Column) if not col.table and col.name)
+    return ParsedExpression(None, columns, Fragment(printed))
 
 
-@lru_cache(maxsize=1024)
-def type_error(text: str) -> str | None:
+def _parse(text: str):
+    """The parse tree of one expression, or why there is none."""
     import sqlglot
     from sqlglot import exp
 
     try:
-        exp.DataType.build(text, dialect="postgres")
-    except (sqlglot.errors.SqlglotError, ValueError) as exc:
-        return f"{text!r} is not a PostgreSQL type ({str(exc).splitlines()[0]})"
-    return None
+        # The newline keeps a trailing `-- comment` from swallowing the parenthesis.
+        statements = sqlglot.parse(f"SELECT ({text}\n)", read="postgres")
+    except sqlglot.errors.SqlglotError as exc:
+        return f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})"
+    if len(statements) != 1 or not isinstance(statements[0], exp.Select) or len(statements[0].expressions) != 1:
+        return "must be a single SQL expression (no ';' or extra statements)"
+    tree = statements[0]
+    for node in tree.walk():
+        node.comments = None
+    return tree
+
+
+def reprint(text: str, tokens: list) -> str:
+    """The expression printed again from its tokens; raises Unrepresentable."""
+    from sqlglot.tokens import TokenType as T
+
+    out: list[str] = []
+    pos = depth = 0
+    for token in tokens:
+        gap = text[pos:token.start]
+        if _GAP.fullmatch(gap) is None:
+            raise Unrepresentable(f"{gap[:20]!r} is not SQL (only spaces, tabs, newlines and comments may separate tokens)")
+        depth += token.token_type in (T.L_PAREN, T.L_BRACKET)
+        depth -= token.token_type in (T.R_PAREN, T.R_BRACKET)
+        if depth < 0:
+            raise Unrepresentable("a closing parenthesis has no opening one")
+        if out and gap:
+            out.append(" ")
+        source = text[token.start:token.end + 1]
+        out.append(_token_sql(token, source, T))
+        pos = token.end + 1
+    if _GAP.fullmatch(text[pos:]) is None:
+        raise Unrepresentable(f"{text[pos:][:20]!r} after the expression is not SQL")
+    return "".join(out)
+
+
+def _token_sql(token, source: str, T) -> str:
+    kind = token.token_type
+    # Quoted the way the user quoted them, so they mean what they meant (a backslash in '...'
+    # is read by PostgreSQL's standard_conforming_strings either way).
+    if kind == T.STRING:
+        return "'" + token.text.replace("'", "''") + "'"
+    if kind == T.IDENTIFIER:
+        return '"' + token.text.replace('"', '""') + '"'
+    if kind in (T.BIT_STRING, T.HEX_STRING) and re.fullmatch(r"[0-9A-Fa-f]*", token.text):
+        return f"{source[0].upper()}'{token.text}'"
+    if kind == T.NUMBER and _NUMBER.fullmatch(source):
+        return source
+    if kind in (T.BYTE_STRING, T.UNICODE_STRING, T.NATIONAL_STRING, T.RAW_STRING, T.HEREDOC_STRING):
+        raise Unrepresentable(f"{source[:20]!r}: write the string as a plain '...' literal (use chr(10) for a newline)")
+    if kind == T.PARAMETER:
+        raise Unrepresentable("parameters ($1) have no value here")
+    if _WORD.fullmatch(source):
+        return " ".join(source.split())
+    if _OPERATOR.fullmatch(source) and "--" not in source and "/*" not in source:
+        return source
+    raise Unrepresentable(f"{source[:20]!r} is not a word, number, string or operator")
+
+
+@lru_cache(maxsize=1024)
+def arguments_sql(text: str) -> Fragment:
+    """A function's argument list, each `[mode] [name] type [DEFAULT expr]` re-printed; raises ValueError."""
+    import sqlglot
+    from sqlglot.tokens import TokenType as T
+
+    if not text.strip():
+        return Fragment("")
+    try:
+        tokens = sqlglot.tokenize(text, read="postgres")
+    except sqlglot.errors.SqlglotError as exc:
+        raise ValueError(f"does not parse ({str(exc).splitlines()[0]})") from None
+    pieces, depth, start, default_at = [], 0, 0, None
+    for token in [*tokens, None]:
+        if token is None or (depth == 0 and token.token_type == T.COMMA):
+            end = len(text) if token is None else token.start
+            pieces.append((text[start:end], None if default_at is None else (default_at[0] - start, default_at[1] - start)))
+            start, default_at = (token.end + 1 if token else end), None
+            continue
+        depth += token.token_type in (T.L_PAREN, T.L_BRACKET)
+        depth -= token.token_type in (T.R_PAREN, T.R_BRACKET)
+        if depth == 0 and default_at is None and token.token_type in (T.DEFAULT, T.EQ):
+            default_at = (token.start, token.end + 1)
+    return Fragment(", ".join(_argument_sql(piece, default) for piece, default in pieces))
+
+
+def _argument_sql(piece: str, default: tuple[int, int] | None) -> str:
+    from .types import argument_head_sql, TypeSyntaxError
+
+    head = piece if default is None else piece[:default[0]]
+    try:
+        printed = argument_head_sql(head)
+    except TypeSyntaxError as exc:
+        raise ValueError(f"{head.strip()!r} is not `[mode] [name] type` ({exc})") from None
+    if default is not None:
+        parsed = parse_expression(piece[default[1]:])
+        if parsed.error:
+            raise ValueError(f"the default of {head.strip()!r} {parsed.error}")
+        printed += f" DEFAULT {parsed.sql}"
+    return printed
 
 
 @lru_cache(maxsize=1024)

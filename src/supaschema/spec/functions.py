@@ -7,12 +7,11 @@ import re
 import yaml
 
 from . import model as s
-from .expressions import type_error
+from .expressions import arguments_sql
+from .types import TypeSyntaxError, returns_sql
 from .reading import Reader, split_qualified
 
 FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to"}
-# Besides the types sqlglot knows: trigger, void, and a table's row type (`public.usage_records`, `setof ...`).
-_ROW_TYPE = re.compile(r"(?i)trigger|void|(setof\s+)?[a-z_][a-z0-9_]*\.[a-z_][a-z0-9_]*")
 VOLATILITIES = {"volatile": "VOLATILE", "stable": "STABLE", "immutable": "IMMUTABLE"}
 
 
@@ -37,12 +36,20 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         if language is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", language):
             r.src.problem(f["language"], f"{path}.language", f"{language!r} is not a language name", "e.g. plpgsql or sql")
             language = None
-        if arguments and ";" in arguments:
-            r.src.problem(f["arguments"], f"{path}.arguments", "arguments cannot hold ';'")
-            arguments = None
-        if returns is not None and (error := type_error(returns)) and not _ROW_TYPE.fullmatch(returns):
-            r.src.problem(f["returns"], f"{path}.returns", error)
-            returns = None
+        if arguments is not None:
+            try:
+                arguments = arguments_sql(arguments)
+            except ValueError as exc:
+                r.src.problem(f["arguments"], f"{path}.arguments", f"{arguments!r}: {exc}",
+                              "write them as in CREATE FUNCTION, e.g. `p_user uuid, p_limit integer DEFAULT 10`")
+                arguments = None
+        if returns is not None:
+            try:
+                returns = returns_sql(returns)
+            except TypeSyntaxError as exc:
+                r.src.problem(f["returns"], f"{path}.returns", f"{returns!r} is not a result type ({exc})",
+                              "e.g. trigger, void, uuid, setof public.t, table (id uuid, total numeric)")
+                returns = None
         if definer and search_path is None:
             r.src.problem(value, path, "a SECURITY DEFINER function must pin its search_path",
                              "add `search_path: \"\"` and schema-qualify every name in the body")

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..sqltext.fragments import Fragment, control_character
 from .expressions import parse_expression
 from .yaml_source import Source, closest
 
@@ -24,8 +25,8 @@ def split_qualified(name: str, default_schema: str = "public") -> tuple[str, str
 def identifier_error(name: str) -> str | None:
     if not name:
         return "a name cannot be empty"
-    if "\0" in name:
-        return "a name cannot hold a NUL character"
+    if (char := control_character(name)) is not None:
+        return f"{name!r} holds the control character {char}; names cannot hold line breaks or other control characters"
     if len(name.encode()) > MAX_IDENTIFIER:
         return f"{name!r} is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit for names"
     return None
@@ -55,22 +56,24 @@ class Reader:
     def name(self, node: yaml.Node, path: str, value: str) -> bool:
         error = identifier_error(value)
         if error:
-            self.src.problem(node, path, error, "use a shorter name")
+            self.src.problem(node, path, error, "use a shorter name" if "long" in error else "remove it from the name")
         return error is None
 
-    def expression(self, node: yaml.Node, path: str, columns: set[str] | None = None) -> str | None:
+    def expression(self, node: yaml.Node, path: str, columns: set[str] | None = None) -> Fragment | None:
         text = self.src.text(node, path)
         if text is None:
             return None
         parsed = parse_expression(text)
         if parsed.error:
-            self.src.problem(node, path, f"{text!r} {parsed.error}", "write one PostgreSQL expression, e.g. `price >= 0`")
+            fix = ("rewrite it with plain '...' strings, \"...\" names, words, numbers and operators"
+                   if "represented" in parsed.error else "write one PostgreSQL expression, e.g. `price >= 0`")
+            self.src.problem(node, path, f"{text!r} {parsed.error}", fix)
             return None
         if columns is not None:
             for missing in sorted(parsed.columns - columns):
                 self.src.problem(node, path, f"refers to column {missing!r}, which the table does not have",
                                  closest(missing, sorted(columns)))
-        return text
+        return parsed.sql
 
     def columns_exist(self, node: yaml.Node, path: str, names: list[str], table_columns: set[str] | None, table: str) -> bool:
         if table_columns is None:  # a view selecting `*`: its columns are known only to PostgreSQL

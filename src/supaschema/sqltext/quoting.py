@@ -12,7 +12,7 @@ from decimal import Decimal
 from functools import cache
 from importlib import resources
 
-_BARE_IDENT = re.compile(r"^[a-z_][a-z0-9_$]*$")
+_BARE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 @cache
@@ -22,7 +22,8 @@ def reserved_keywords() -> frozenset[str]:
 
 
 def ident(name: str) -> str:
-    if _BARE_IDENT.match(name) and name not in reserved_keywords():
+    # fullmatch, not match with "$": "$" also matches before a trailing newline.
+    if _BARE_IDENT.fullmatch(name) and name not in reserved_keywords():
         return name
     return '"' + name.replace('"', '""') + '"'
 
