@@ -36,7 +36,7 @@ def load_spec(path: Path) -> s.Spec:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(Problem(str(path), f"cannot read: {exc}", "check the file's permissions and encoding (UTF-8)")) from None
     # Only valid specs are stored; the key covers the text and the code that validates it.
-    key = disk_cache.fingerprint("spec/*.py") + "\0" + text
+    key = disk_cache.fingerprint("spec/*.py", "sqltext/*.py") + "\0" + text
     cached = disk_cache.load("specs", key, s.Spec)
     if cached is not None:
         return cached
