@@ -5,7 +5,7 @@ from __future__ import annotations
 import yaml
 
 from . import model as s
-from .types import TypeSyntaxError, type_sql
+from .types import type_sql
 from .reading import Reader, split_qualified
 
 COLUMN_KEYS = {"type", "nullable", "default", "primary_key", "unique", "check", "references", "identity", "generated", "collation", "comment",
@@ -28,7 +28,8 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
     inline: dict[str, list] = {"primary_key": [], "unique": [], "checks": [], "foreign_keys": []}
     for name, key_node, f in raw:
         cpath = f"{path}.{name}"
-        col_type = _type(r, f["type"], f"{cpath}.type") if "type" in f else None
+        col_type = r.reprinted(f["type"], f"{cpath}.type", type_sql, "is not a PostgreSQL type",
+                               "e.g. text, uuid, integer, numeric(12,8), timestamptz, text[], extensions.citext") if "type" in f else None
         nullable = r.src.boolean(f["nullable"], f"{cpath}.nullable") if "nullable" in f else True
         default = r.expression(f["default"], f"{cpath}.default", set()) if "default" in f else None
         generated = r.expression(f["generated"], f"{cpath}.generated", names) if "generated" in f else None
@@ -64,18 +65,6 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
                          "for a composite key write `primary_key: [a, b]` on the table")
         inline["primary_key"] = []
     return columns, inline
-
-
-def _type(r: Reader, node: yaml.Node, path: str):
-    text = r.src.text(node, path)
-    if text is None:
-        return None
-    try:
-        return type_sql(text)
-    except TypeSyntaxError as exc:
-        r.src.problem(node, path, f"{text!r} is not a PostgreSQL type ({exc})",
-                      "e.g. text, uuid, integer, numeric(12,8), timestamptz, text[], extensions.citext")
-        return None
 
 
 def read_foreign_key(r: Reader, name: str, node: yaml.Node, path: str, column_names: set[str], table: str,

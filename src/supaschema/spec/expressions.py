@@ -175,7 +175,7 @@ def _argument_sql(piece: str, default: tuple[int, int] | None) -> str:
     try:
         printed = argument_head_sql(head)
     except TypeSyntaxError as exc:
-        raise ValueError(f"{head.strip()!r} is not `[mode] [name] type` ({exc})") from None
+        raise ValueError(f"{head.strip()!r} is not `[mode] [name] type`: {exc}") from None
     if default is not None:
         parsed = parse_expression(piece[default[1]:])
         if parsed.error:

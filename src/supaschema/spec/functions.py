@@ -8,7 +8,8 @@ import yaml
 
 from . import model as s
 from .expressions import arguments_sql
-from .types import TypeSyntaxError, returns_sql
+from ..sqltext.fragments import Fragment
+from .types import returns_sql
 from .reading import Reader, split_qualified
 
 FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to"}
@@ -24,10 +25,12 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         f = r.src.fields(value, path, FUNCTION_KEYS, {"returns", "language", "body"})
         if not r.name(key_node, "functions", name) or not {"returns", "language", "body"} <= f.keys():
             continue
-        returns = r.src.text(f["returns"], f"{path}.returns")
+        returns = r.reprinted(f["returns"], f"{path}.returns", returns_sql, "is not a result type",
+                              "e.g. trigger, void, uuid, setof public.t, table (id uuid, total numeric)")
         language = r.src.text(f["language"], f"{path}.language")
         body = r.src.text(f["body"], f"{path}.body")
-        arguments = r.src.text(f["arguments"], f"{path}.arguments") if "arguments" in f else ""
+        arguments = r.reprinted(f["arguments"], f"{path}.arguments", arguments_sql, "are not CREATE FUNCTION arguments",
+                                "e.g. `p_user uuid, p_limit integer DEFAULT 10`") if "arguments" in f else Fragment("")
         definer = bool(r.src.boolean(f["security_definer"], f"{path}.security_definer")) if "security_definer" in f else False
         search_path = r.src.text(f["search_path"], f"{path}.search_path", allow_null=True) if "search_path" in f else None
         volatility = r.src.choice(f["volatility"], f"{path}.volatility", VOLATILITIES) if "volatility" in f else "VOLATILE"
@@ -36,20 +39,6 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         if language is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", language):
             r.src.problem(f["language"], f"{path}.language", f"{language!r} is not a language name", "e.g. plpgsql or sql")
             language = None
-        if arguments is not None:
-            try:
-                arguments = arguments_sql(arguments)
-            except ValueError as exc:
-                r.src.problem(f["arguments"], f"{path}.arguments", f"{arguments!r}: {exc}",
-                              "write them as in CREATE FUNCTION, e.g. `p_user uuid, p_limit integer DEFAULT 10`")
-                arguments = None
-        if returns is not None:
-            try:
-                returns = returns_sql(returns)
-            except TypeSyntaxError as exc:
-                r.src.problem(f["returns"], f"{path}.returns", f"{returns!r} is not a result type ({exc})",
-                              "e.g. trigger, void, uuid, setof public.t, table (id uuid, total numeric)")
-                returns = None
         if definer and search_path is None:
             r.src.problem(value, path, "a SECURITY DEFINER function must pin its search_path",
                              "add `search_path: \"\"` and schema-qualify every name in the body")

@@ -59,6 +59,17 @@ class Reader:
             self.src.problem(node, path, error, "use a shorter name" if "long" in error else "remove it from the name")
         return error is None
 
+    def reprinted(self, node: yaml.Node, path: str, printer, what: str, fix: str) -> Fragment | None:
+        """A type-like field re-printed by `printer`, or None with the problem noted."""
+        text = self.src.text(node, path)
+        if text is None:
+            return None
+        try:
+            return printer(text)
+        except ValueError as exc:  # the printers' syntax errors
+            self.src.problem(node, path, f"{text!r} {what} ({exc})", fix)
+            return None
+
     def expression(self, node: yaml.Node, path: str, columns: set[str] | None = None) -> Fragment | None:
         text = self.src.text(node, path)
         if text is None:
