@@ -15,7 +15,7 @@ GENERATED = ROOT / "generated"
 
 
 def committed_migrations() -> list[tuple[str, str]]:
-    return [(p.name, p.read_text("utf-8")) for p in sorted(GENERATED.glob("*.sql"))]
+    return [(p.name, p.read_bytes().decode("utf-8")) for p in sorted(GENERATED.glob("*.sql"))]
 
 
 @dataclass

@@ -47,6 +47,9 @@ CASES = [
     ("table-name-newline", "  usage_records:\n    comment:", "  {}:\n    columns: {{x: {{type: text}}}}\n  usage_records:\n    comment:", "canary\n"),
     ("column-name-cr", "      model_id: {type: text, nullable: false}", "      {}: {type: text, nullable: false}", "model\rid"),
     ("policy-name-separator", "      Anyone can read model pricing:", "      {}:", "Anyone\u2029can read"),
+    ("policy-role-newline", "        roles: [authenticated]", "        roles: [{}]", "authenticated\n"),
+    ("grant-role-newline", "      anon: [select]", "      {}: [select]", "anon\n"),
+    ("function-schema-newline", "  public.handle_new_user_balance:", "  {}:", "pub\nlic.handle_new_user_balance"),
     ("collation-newline", "      model_id: {type: text, nullable: false}", "      model_id: {type: text, nullable: false, collation: {}}", "C\n"),
 ]
 

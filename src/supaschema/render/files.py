@@ -56,7 +56,11 @@ class MigrationFile:
     path: Path
 
     def read(self) -> str:
-        return self.path.read_text("utf-8")
+        # Bytes decoded, no newline translation: a CR inside a value is data, not a line ending.
+        try:
+            return self.path.read_bytes().decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise UserError(Problem(str(self.path), f"is not UTF-8 text (byte {exc.start})", "save the file as UTF-8")) from None
 
     def sha256(self) -> str:
         """The file's exact bytes, as adoption records them."""

@@ -5,6 +5,7 @@ Pure: the same spec and templates give byte-identical files on any machine.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
@@ -12,6 +13,7 @@ import jinja2
 from ..spec import model as s
 from ..sqltext import quoting as sql_text
 from ..sqltext.fragments import Fragment
+from ..sqltext.statements import quoted_spans
 from ..errors import Problem, UserError
 
 # Every SQL word a template may take from data: timings, events, commands, volatilities, identities,
@@ -22,6 +24,10 @@ KEYWORDS = frozenset({
     "CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION", "BTREE", "HASH", "GIN", "GIST", "BRIN",
     "ROW", "STATEMENT", "TABLE", "FUNCTION", "ENABLE", "DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS",
 })
+
+
+_TRAILING_SPACE = re.compile(r"[ \t]+(?=\n)")
+_BLANK_LINES = re.compile(r"\n{3,}")
 
 
 def bundled_templates() -> Path:
@@ -157,10 +163,17 @@ def render_migrations(spec: s.Spec, templates: Path) -> dict[str, str]:
 
 
 def _tidy(text: str) -> str:
-    # Collapse the blank lines template control flow leaves behind; keep one newline at the end.
-    lines = [line.rstrip() for line in text.splitlines()]
-    out: list[str] = []
-    for line in lines:
-        if line or (out and out[-1]):
-            out.append(line)
-    return "\n".join(out).rstrip("\n") + "\n"
+    """Collapse the blank lines and trailing spaces template control flow leaves behind, in supaschema's
+    own text only: string literals, quoted names and dollar-quoted bodies pass through untouched."""
+    pieces, last = [], 0
+    for begin, end in quoted_spans(text):
+        pieces += [_tidy_layout(text[last:begin]), text[begin:end]]
+        last = end
+    pieces.append(_tidy_layout(text[last:]))
+    return "".join(pieces).lstrip("\n").rstrip(" \t\n") + "\n"
+
+
+def _tidy_layout(code: str) -> str:
+    # Only "\n" is a line break here: the templates write no other, and str.splitlines would also
+    # split on \x0b, \x0c, \x1c-\x1e, \x85, \u2028 and \u2029.
+    return _BLANK_LINES.sub("\n\n", _TRAILING_SPACE.sub("", code))

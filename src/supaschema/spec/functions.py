@@ -23,7 +23,7 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         schema, name = split_qualified(key)
         r.schema_known(key_node, path, schema)
         f = r.src.fields(value, path, FUNCTION_KEYS, {"returns", "language", "body"})
-        if not r.name(key_node, "functions", name) or not {"returns", "language", "body"} <= f.keys():
+        if not r.name(key_node, "functions", schema) or not r.name(key_node, "functions", name) or not {"returns", "language", "body"} <= f.keys():
             continue
         returns = r.reprinted(f["returns"], f"{path}.returns", returns_sql, "is not a result type",
                               "e.g. trigger, void, uuid, setof public.t, table (id uuid, total numeric)")
@@ -34,8 +34,8 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         definer = bool(r.src.boolean(f["security_definer"], f"{path}.security_definer")) if "security_definer" in f else False
         search_path = r.src.text(f["search_path"], f"{path}.search_path", allow_null=True) if "search_path" in f else None
         volatility = r.src.choice(f["volatility"], f"{path}.volatility", VOLATILITIES) if "volatility" in f else "VOLATILE"
-        revoke = r.src.texts(f["revoke_execute_from"], f"{path}.revoke_execute_from") if "revoke_execute_from" in f else []
-        grant = r.src.texts(f["grant_execute_to"], f"{path}.grant_execute_to") if "grant_execute_to" in f else []
+        revoke = _roles(r, f.get("revoke_execute_from"), f"{path}.revoke_execute_from")
+        grant = _roles(r, f.get("grant_execute_to"), f"{path}.grant_execute_to")
         if language is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", language):
             r.src.problem(f["language"], f"{path}.language", f"{language!r} is not a language name", "e.g. plpgsql or sql")
             language = None
@@ -46,3 +46,7 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
             result.append(s.Function(schema, name, arguments, returns, language, body, definer, search_path,
                                      volatility, tuple(revoke), tuple(grant)))
     return result
+
+
+def _roles(r: Reader, node: yaml.Node | None, path: str) -> list[str]:
+    return [] if node is None else [role for role in r.src.texts(node, path) if r.name(node, path, role)]

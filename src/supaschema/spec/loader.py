@@ -30,7 +30,7 @@ TOP_KEYS = {"tables", "schemas", "views", "enums", "functions", "triggers", "see
 
 def load_spec(path: Path) -> s.Spec:
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_bytes().decode("utf-8")  # no newline translation; YAML applies its own rules
     except FileNotFoundError:
         raise UserError(Problem(str(path), "file not found", "run from the project folder or pass --schema PATH")) from None
     except (OSError, UnicodeDecodeError) as exc:

@@ -19,7 +19,7 @@ def read_policies(r: Reader, node: yaml.Node, path: str, schema: str, table: str
         if not r.name(key_node, path, name) or "command" not in f:
             continue
         command = r.src.choice(f["command"], f"{ppath}.command", COMMANDS)
-        roles = r.src.texts(f["roles"], f"{ppath}.roles") if "roles" in f else ["public"]
+        roles = [x for x in r.src.texts(f["roles"], f"{ppath}.roles") if r.name(f["roles"], f"{ppath}.roles", x)] if "roles" in f else ["public"]
         permissive = r.src.choice(f["as"], f"{ppath}.as", {"permissive": True, "restrictive": False}) if "as" in f else True
         using = r.expression(f["using"], f"{ppath}.using", column_names) if "using" in f else None
         with_check = r.expression(f["with_check"], f"{ppath}.with_check", column_names) if "with_check" in f else None

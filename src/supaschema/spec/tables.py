@@ -99,7 +99,9 @@ def read_rls(r: Reader, node: yaml.Node, path: str) -> tuple[bool, bool]:
 
 def read_grants(r: Reader, node: yaml.Node, path: str) -> list[tuple[str, tuple[str, ...]]]:
     result = []
-    for role, _, value in r.src.items(node, path):
+    for role, role_node, value in r.src.items(node, path):
+        if not r.name(role_node, path, role):
+            continue
         privileges = [p.lower() for p in r.src.texts(value, f"{path}.{role}")]
         for bad in sorted(set(privileges) - TABLE_PRIVILEGES):
             r.src.problem(value, f"{path}.{role}", f"unknown privilege {bad!r}", closest(bad, sorted(TABLE_PRIVILEGES)))

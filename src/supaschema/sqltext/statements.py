@@ -1,59 +1,104 @@
 """Splitting a migration file into statements, the way PostgreSQL's lexer sees them.
 
 A ';' ends a statement only outside quotes ('…', E'…', "…"), dollar quotes
-($tag$…$tag$) and comments (-- and nested /* */). SQL-standard function
-bodies (BEGIN ATOMIC … END) are not split correctly; neither our templates nor
-pg_get_functiondef for plpgsql produce them.
+($tag$…$tag$) and comments (-- to the end of the line, nested /* */). SQL-standard
+function bodies (BEGIN ATOMIC … END) are not split correctly; neither our templates
+nor pg_get_functiondef for plpgsql produce them. `quoted_spans` gives the same
+lexer's view of where quoted text lies, so layout can be tidied around it.
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
+_SPECIAL = re.compile(r"--|/\*|['\";$]")
+
+
+def _pieces(sql: str) -> Iterator[tuple[str, int, int]]:
+    """(kind, start, end) for every comment, quoted span and ';'; other characters are not reported."""
+    i, n = 0, len(sql)
+    while i < n:
+        ch = sql[i]
+        start = i
+        if ch == "-" and sql.startswith("--", i):
+            # PostgreSQL ends a line comment at a newline or a carriage return.
+            ends = [e for e in (sql.find("\n", i), sql.find("\r", i)) if e >= 0]
+            i = min(ends) + 1 if ends else n
+            yield "comment", start, i
+        elif ch == "/" and sql.startswith("/*", i):
+            i = _skip_block_comment(sql, i)
+            yield "comment", start, i
+        elif ch == "'":
+            escaped = i > 0 and sql[i - 1] in "eE" and (i < 2 or not (sql[i - 2].isalnum() or sql[i - 2] == "_"))
+            i = _skip_quoted(sql, i, "'", backslash=escaped)
+            yield "quoted", start, i
+        elif ch == '"':
+            i = _skip_quoted(sql, i, '"', backslash=False)
+            yield "quoted", start, i
+        elif ch == "$" and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")) and (match := _DOLLAR_TAG.match(sql, i)):
+            close = sql.find(match.group(0), match.end())
+            i = n if close < 0 else close + len(match.group(0))
+            yield "quoted", start, i
+        elif ch == ";":
+            i += 1
+            yield ";", start, i
+        else:
+            # Plain text up to the next character that may start something: one piece, not one per character.
+            match = _SPECIAL.search(sql, i + 1)
+            i = match.start() if match else n
+            if sql[start:i].strip():
+                yield "code", start, i
 
 
 def split_statements(sql: str) -> list[str]:
     """Statements without their terminating ';', trimmed; comment-only pieces are dropped."""
     statements: list[str] = []
-    start = i = 0
-    n = len(sql)
-    has_code = False
-    while i < n:
-        ch = sql[i]
-        if ch == "-" and sql.startswith("--", i):
-            end = sql.find("\n", i)
-            i = n if end < 0 else end + 1
-            continue
-        if ch == "/" and sql.startswith("/*", i):
-            i = _skip_block_comment(sql, i)
-            continue
-        if ch == "'":
-            escaped = i > 0 and sql[i - 1] in "eE" and (i < 2 or not (sql[i - 2].isalnum() or sql[i - 2] == "_"))
-            i = _skip_quoted(sql, i, "'", backslash=escaped)
-            has_code = True
-            continue
-        if ch == '"':
-            i = _skip_quoted(sql, i, '"', backslash=False)
-            has_code = True
-            continue
-        if ch == "$" and (i == 0 or not (sql[i - 1].isalnum() or sql[i - 1] == "_")):
-            match = _DOLLAR_TAG.match(sql, i)
-            if match:
-                close = sql.find(match.group(0), match.end())
-                i = n if close < 0 else close + len(match.group(0))
-                has_code = True
-                continue
-        if ch == ";":
+    start, has_code = 0, False
+    for kind, begin, end in _pieces(sql):
+        if kind == ";":
             if has_code:
-                statements.append(sql[start:i].strip())
-            start, has_code = i + 1, False
-        elif not ch.isspace():
+                statements.append(sql[start:begin].strip())
+            start, has_code = end, False
+        elif kind != "comment":
             has_code = True
-        i += 1
     if has_code:
         statements.append(sql[start:].strip())
     return statements
+
+
+def quoted_spans(sql: str) -> list[tuple[int, int]]:
+    """Where string literals, quoted names and dollar-quoted bodies lie: text no tidying may touch."""
+    return [(begin, end) for kind, begin, end in _pieces(sql) if kind == "quoted"]
+    i += 1
+    while i < len(sql):
+        if backslash and sql[i] == "\\":
+            i += 2
+            continue
+        if sql[i] == quote:
+            if sql.startswith(quote * 2, i):
+                i += 2
+                continue
+            return i + 1
+        i += 1
+    return i
+
+
+def _skip_block_comment(sql: str, i: int) -> int:
+    depth = 0
+    while i < len(sql):
+        if sql.startswith("/*", i):
+            depth += 1
+            i += 2
+        elif sql.startswith("*/", i):
+            depth -= 1
+            i += 2
+            if depth == 0:
+                return i
+        else:
+            i += 1
+    return i
 
 
 def _skip_quoted(sql: str, i: int, quote: str, backslash: bool) -> int:
