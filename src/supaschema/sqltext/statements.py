@@ -71,34 +71,6 @@ def split_statements(sql: str) -> list[str]:
 def quoted_spans(sql: str) -> list[tuple[int, int]]:
     """Where string literals, quoted names and dollar-quoted bodies lie: text no tidying may touch."""
     return [(begin, end) for kind, begin, end in _pieces(sql) if kind == "quoted"]
-    i += 1
-    while i < len(sql):
-        if backslash and sql[i] == "\\":
-            i += 2
-            continue
-        if sql[i] == quote:
-            if sql.startswith(quote * 2, i):
-                i += 2
-                continue
-            return i + 1
-        i += 1
-    return i
-
-
-def _skip_block_comment(sql: str, i: int) -> int:
-    depth = 0
-    while i < len(sql):
-        if sql.startswith("/*", i):
-            depth += 1
-            i += 2
-        elif sql.startswith("*/", i):
-            depth -= 1
-            i += 2
-            if depth == 0:
-                return i
-        else:
-            i += 1
-    return i
 
 
 def _skip_quoted(sql: str, i: int, quote: str, backslash: bool) -> int:
