@@ -56,9 +56,9 @@ def parse_expression(text: str) -> ParsedExpression:
     if not text.strip():
         return ParsedExpression("is empty")
     try:
-        tokens = sqlglot.tokenize(text, read="postgres")
-    except sqlglot.errors.SqlglotError as exc:
-        return ParsedExpression(f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})")
+        tokens = _tokens(text)
+    except ValueError as exc:
+        return ParsedExpression(str(exc))
     if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in tokens):
         return ParsedExpression("must be a single SQL expression (no ';' or extra statements)")
     tree = _parse(text)
@@ -75,6 +75,15 @@ def parse_expression(text: str) -> ParsedExpression:
         return ParsedExpression(None, frozenset(), Fragment(printed))
     columns = frozenset(col.name for col in tree.find_all(exp.Column) if not col.table and col.name)
     return ParsedExpression(None, columns, Fragment(printed))
+
+
+def _tokens(text: str) -> list:
+    import sqlglot
+
+    try:
+        return sqlglot.tokenize(text, read="postgres")
+    except sqlglot.errors.SqlglotError as exc:
+        raise ValueError(f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})") from None
 
 
 def _parse(text: str):
@@ -145,15 +154,11 @@ def _token_sql(token, source: str, T) -> str:
 @lru_cache(maxsize=1024)
 def arguments_sql(text: str) -> Fragment:
     """A function's argument list, each `[mode] [name] type [DEFAULT expr]` re-printed; raises ValueError."""
-    import sqlglot
     from sqlglot.tokens import TokenType as T
 
     if not text.strip():
         return Fragment("")
-    try:
-        tokens = sqlglot.tokenize(text, read="postgres")
-    except sqlglot.errors.SqlglotError as exc:
-        raise ValueError(f"does not parse ({str(exc).splitlines()[0]})") from None
+    tokens = _tokens(text)
     pieces, depth, start, default_at = [], 0, 0, None
     for token in [*tokens, None]:
         if token is None or (depth == 0 and token.token_type == T.COMMA):
