@@ -20,7 +20,7 @@ from ..errors import Problem, UserError
 # foreign-key actions, index methods, trigger levels, privileges, trigger states. Nothing else passes `keyword`.
 KEYWORDS = frozenset({
     "BEFORE", "AFTER", "INSTEAD OF", "INSERT", "UPDATE", "DELETE", "TRUNCATE", "SELECT", "ALL",
-    "REFERENCES", "TRIGGER", "EXECUTE", "USAGE", "VOLATILE", "STABLE", "IMMUTABLE", "ALWAYS", "BY DEFAULT",
+    "REFERENCES", "TRIGGER", "EXECUTE", "USAGE", "MAINTAIN", "VOLATILE", "STABLE", "IMMUTABLE", "ALWAYS", "BY DEFAULT",
     "CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION", "BTREE", "HASH", "GIN", "GIST", "BRIN",
     "ROW", "STATEMENT", "TABLE", "FUNCTION", "ENABLE", "DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS",
 })
