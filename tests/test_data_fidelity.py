@@ -120,5 +120,4 @@ def test_values_and_bodies_reach_the_database_byte_for_byte(throwaway, tmp_path)
         throwaway.drop(target)
     for i, (name, value) in enumerate(TRICKY):
         assert values[i] == value, name
-        # dollar_quoted puts one newline after the opening tag, for readability.
-        assert bodies[f"body_{i}"] == f"\nSELECT 1 /*{value}*/", name
+        assert bodies[f"body_{i}"] == f"SELECT 1 /*{value}*/", name
