@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pytest
 
-from supaschema.spec.expressions import arguments_sql, parse_expression
+from supaschema.spec.expressions import arguments_sql, parse_expression, parse_query
 from supaschema.spec.types import TypeSyntaxError, returns_sql, type_sql
 from supaschema.sqltext.fragments import Fragment
 from supaschema.sqltext.quoting import ident
@@ -55,9 +55,21 @@ EXPRESSIONS = [
     ("label ~ '^\\d+$'", "label ~ '^\\d+$'"),
     ("label <> 'x''y; $$'", "label <> 'x''y; $$'"),
     ('"Mixed" > 0', '"Mixed" > 0'),
-    ("a /* note */ +\n    1 -- trailing", "a + 1"),
+    ("a /* note */ +\n    1 -- trailing", "a +\n    1"),
+    ("a\r\n\tand b", "a\n\tand b"),
     ("'{}'::text[]", "'{}'::text[]"),
     ("current_setting('request.jwt.claims', true)::jsonb ->> 'role'", "current_setting('request.jwt.claims', true)::jsonb ->> 'role'"),
+]
+QUERIES = [
+    ("select 1", "select 1"),
+    ("select a,\n       b -- the second\n  from public.t\n where a <> ';'", "select a,\n       b\n  from public.t\n where a <> ';'"),
+    ("with x as (select 1 as n) select n from x", "with x as (select 1 as n) select n from x"),
+]
+REFUSED_QUERIES = [
+    ("select 1; drop table t", "no ';'"),
+    ("select $$x$$", "plain '...' literal"),
+    ("select E'\\n'", "plain '...' literal"),
+    ("delete from t", "must be a SELECT"),
 ]
 REFUSED_TYPES = ["text); DROP TABLE t; --", "text -- c", "text /* c */", "text $$", "numeric(12,8", "varchar('x')", "text\u2028", ""]
 REFUSED_RETURNS = ["setof", "table(", "trigger; select 1", "table(a int) x"]
@@ -116,6 +128,18 @@ def test_arguments_refused(written):
 @pytest.mark.parametrize("written, reason", REFUSED_EXPRESSIONS)
 def test_expression_refused(written, reason):
     parsed = parse_expression(written)
+    assert parsed.sql is None and reason in parsed.error
+
+
+@pytest.mark.parametrize("written, printed", QUERIES)
+def test_view_query(written, printed):
+    parsed = parse_query(written)
+    assert parsed.error is None and parsed.sql == printed and isinstance(parsed.sql, Fragment)
+
+
+@pytest.mark.parametrize("written, reason", REFUSED_QUERIES)
+def test_view_query_refused(written, reason):
+    parsed = parse_query(written)
     assert parsed.sql is None and reason in parsed.error
 
 

@@ -22,6 +22,7 @@ from functools import lru_cache
 from ..sqltext.fragments import Fragment
 
 # PostgreSQL's whitespace, and its comments (-- to the end of the line, /* */ without nesting here).
+_COMMENT = re.compile(r"--[^\n\r]*|/\*(?:(?!/\*|\*/).)*\*/", re.S)
 _GAP = re.compile(r"(?:[ \t\n\r\f\v]+|--[^\n\r]*|/\*(?:(?!/\*|\*/).)*\*/)*", re.S)
 _WORD = re.compile(r"[A-Za-z_][A-Za-z0-9_$]*(?:[ \t\n\r\f\v]+[A-Za-z_][A-Za-z0-9_$]*)*")
 _NUMBER = re.compile(r"(?:[0-9]+\.?[0-9]*|\.[0-9]+)(?:[eE][+-]?[0-9]+)?")
@@ -98,7 +99,10 @@ def _parse(text: str):
         return f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})"
     if len(statements) != 1 or not isinstance(statements[0], exp.Select) or len(statements[0].expressions) != 1:
         return "must be a single SQL expression (no ';' or extra statements)"
-    tree = statements[0]
+    return _without_comments(statements[0])
+
+
+def _without_comments(tree):
     for node in tree.walk():
         node.comments = None
     return tree
@@ -119,13 +123,23 @@ def reprint(text: str, tokens: list) -> str:
         if depth < 0:
             raise Unrepresentable("a closing parenthesis has no opening one")
         if out and gap:
-            out.append(" ")
+            out.append(_layout(gap))
         source = text[token.start:token.end + 1]
         out.append(_token_sql(token, source, T))
         pos = token.end + 1
     if _GAP.fullmatch(text[pos:]) is None:
         raise Unrepresentable(f"{text[pos:][:20]!r} after the expression is not SQL")
     return "".join(out)
+
+
+def _layout(gap: str) -> str:
+    """Whitespace and comments between two tokens -> one space, or the line breaks and the next
+    line's indentation, so a multi-line query keeps its shape; comments are dropped."""
+    lines = _COMMENT.sub(" ", gap).split("\n")
+    if len(lines) == 1:
+        return " "
+    indent = lines[-1].replace("\r", " ").replace("\f", " ").replace("\v", " ")
+    return "\n" * (len(lines) - 1) + indent
 
 
 def _token_sql(token, source: str, T) -> str:
@@ -211,6 +225,7 @@ class ParsedQuery:
     error: str | None
     tables: frozenset[tuple[str, str]] = frozenset()  # (schema or "", name) of every table it reads
     columns: tuple[str, ...] = ()  # the names of its output columns ("*" when it selects a star)
+    sql: Fragment | None = None  # the re-print that goes into SQL
 
 
 @lru_cache(maxsize=1024)
@@ -223,7 +238,8 @@ def parse_query(text: str) -> ParsedQuery:
         return ParsedQuery("is empty")
     single = "must be a single SELECT (no ';' or extra statements)"
     try:
-        if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in sqlglot.tokenize(text, read="postgres")):
+        tokens = sqlglot.tokenize(text, read="postgres")
+        if any(token.token_type == sqlglot.tokens.TokenType.SEMICOLON for token in tokens):
             return ParsedQuery(single)
         statements = sqlglot.parse(text, read="postgres")
     except sqlglot.errors.SqlglotError as exc:
@@ -232,6 +248,12 @@ def parse_query(text: str) -> ParsedQuery:
         return ParsedQuery(single)
     if not isinstance(statements[0], exp.Query):
         return ParsedQuery("must be a SELECT query")
+    try:
+        printed = reprint(text, tokens)
+    except Unrepresentable as exc:
+        return ParsedQuery(f"cannot be represented exactly: {exc}")
+    if _without_comments(sqlglot.parse_one(printed, read="postgres")) != _without_comments(statements[0]):
+        return ParsedQuery("cannot be represented exactly: its re-print reads differently")
     ctes = {cte.alias for cte in statements[0].find_all(exp.CTE)}
     tables = frozenset((t.db, t.name) for t in statements[0].find_all(exp.Table) if t.name and not (not t.db and t.name in ctes))
-    return ParsedQuery(None, tables, tuple(statements[0].named_selects))
+    return ParsedQuery(None, tables, tuple(statements[0].named_selects), Fragment(printed))

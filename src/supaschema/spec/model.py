@@ -138,7 +138,7 @@ class Trigger:
 class View:
     schema: str
     name: str
-    query: str  # one SELECT, checked by sqlglot
+    query: str  # one SELECT, re-printed from its tokens (a Fragment)
     security_invoker: bool = True  # Supabase's advice: the caller's RLS applies
     materialized: bool = False
     indexes: tuple[Index, ...] = ()  # materialized views only

@@ -44,6 +44,6 @@ def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
         comment = r.src.text(f["comment"], f"{path}.comment") if "comment" in f else None
         reads = tuple(sorted((db or "public", table) for db, table in parsed.tables))
         if invoker is not None:
-            result.append(s.View(schema, name, query, bool(invoker) and not materialized, materialized, tuple(indexes),
+            result.append(s.View(schema, name, parsed.sql, bool(invoker) and not materialized, materialized, tuple(indexes),
                                  tuple(grants), comment, reads))
     return result
