@@ -25,7 +25,7 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         f = r.src.fields(value, path, FUNCTION_KEYS, {"returns", "language", "body"})
         if not r.name(key_node, "functions", schema) or not r.name(key_node, "functions", name) or not {"returns", "language", "body"} <= f.keys():
             continue
-        returns = r.reprinted(f["returns"], f"{path}.returns", returns_sql, "is not a result type",
+        returns = r.reprinted(f["returns"], f"{path}.returns", returns_sql, "is not a PostgreSQL type",
                               "e.g. trigger, void, uuid, setof public.t, table (id uuid, total numeric)")
         language = r.src.text(f["language"], f"{path}.language")
         body = r.src.text(f["body"], f"{path}.body")
