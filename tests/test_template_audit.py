@@ -29,6 +29,9 @@ TEMPLATES = ROOT / "templates"
 SAFE_FILTERS = {"ident", "idents", "roles", "search_path", "literal", "dollar_quoted", "fragment", "catalog_sql",
                 "rendered_sql", "keyword", "privileges", "sql_comment", "value_rows"}
 
+# Filters that wrap SQL into more SQL (do_block: a DO block's dollar quote): safe when what they wrap is.
+CONTAINERS = {"do_block"}
+
 
 def unsafe_outputs(source: str) -> list[str]:
     tree = jinja2.Environment(extensions=["jinja2.ext.do"]).parse(source)
@@ -50,6 +53,12 @@ def unsafe_outputs(source: str) -> list[str]:
         if isinstance(node, nodes.Const):
             return True
         if isinstance(node, nodes.Filter):
+            if node.name in CONTAINERS:
+                return safe(node.node, seen)
+            if node.name == "join":  # x | map("literal") | join(", ")
+                inner = node.node
+                return (isinstance(inner, nodes.Filter) and inner.name == "map" and len(inner.args) == 1
+                        and isinstance(inner.args[0], nodes.Const) and inner.args[0].value in SAFE_FILTERS)
             return node.name in SAFE_FILTERS
         if isinstance(node, nodes.Call):
             target = node.node
@@ -93,6 +102,8 @@ def test_every_insertion_is_quoted_or_reprinted(path: Path):
     "{% set t = c.type %}{{ t }}",
     "{% set lines = [] %}{% do lines.append(c.type) %}{% for l in lines %}{{ l }}{% endfor %}",
     "{{ c.type | join(', ') }}",
+    "{{ c.type | do_block }}",
+    "{{ values | map('upper') | join(', ') }}",
 ])
 def test_the_audit_catches_raw_insertions(source: str):
     assert unsafe_outputs(source) != []
@@ -101,6 +112,7 @@ def test_the_audit_catches_raw_insertions(source: str):
 @pytest.mark.parametrize("source", [
     "{{ c.name | ident }} {{ c.type | fragment }}",
     "{{ 'x' ~ (c.default | fragment) if c.default }}",
+    "{{ ('CREATE TYPE ' ~ qualified(s, n) ~ ' AS ENUM (' ~ (values | map('literal') | join(', ')) ~ ')') | do_block }}",
     "{% set lines = [] %}{% do lines.append(c.name | ident) %}{% for l in lines %}{{ l }}{% endfor %}",
 ])
 def test_the_audit_lets_quoted_insertions_through(source: str):
