@@ -110,6 +110,8 @@ DELIVERIES = {
     "push --db": lambda url, s: (["push", "--db", url], {}),
     "push --dry-run": lambda url, s: (["push", "--dry-run", "--db", url], {}),
     "lint --db": lambda url, s: (["lint", "--db", url], {}),
+    "pull --db": lambda url, s: (["pull", "--db", url, "--out", "/nonexistent/schema.yaml"], {}),
+    "pull, positional": lambda url, s: (["pull", url], {}),
     "lint, positional": lambda url, s: (["lint", url], {}),
     "$DATABASE_URL": lambda url, s: (["diff", "--shadow-url", s], {"DATABASE_URL": url}),
     "$SUPABASE_DB_URL": lambda url, s: (["plan", "--shadow-url", s], {"SUPABASE_DB_URL": url}),
@@ -117,6 +119,8 @@ DELIVERIES = {
     "plan, positional": lambda url, s: (["plan", "--shadow-url", s, url], {}),
     "as a command": lambda url, s: ([url], {}),
     "as a --format": lambda url, s: (["diff", "--format", url], {}),
+    "as a --schema path": lambda url, s: (["validate", "--schema", url], {}),
+    "as a --name": lambda url, s: (["gen", "--name", url], {}),
 }
 
 

@@ -16,7 +16,7 @@ from typing import Optional
 import typer
 
 from . import __version__
-from .command_line import STRAY_WORDS, database_url, refuse_stray_words, scrub
+from .command_line import STRAY_WORDS, database_url, mask_typed_passwords, refuse_stray_words, scrub
 from .errors import Problem, UserError
 
 app = typer.Typer(
@@ -438,7 +438,7 @@ def main() -> None:
         code = typer.main.get_command(app).main(args=args, prog_name="supaschema", standalone_mode=False)
     except UserError as exc:
         for problem in exc.problems:
-            typer.echo(f"error: {problem}", err=True)
+            typer.echo(f"error: {mask_typed_passwords(str(problem), args)}", err=True)
         if len(exc.problems) > 1:
             typer.echo(f"{len(exc.problems)} problems found", err=True)
         sys.exit(2)

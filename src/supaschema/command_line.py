@@ -48,18 +48,28 @@ def database_url(db: Optional[str]) -> tuple[str, str] | None:
 CONNECTION_OPTIONS = ("--db", "--from", "--to", "--shadow-url")
 
 
-def scrub(text: str, args: list[str]) -> str:
-    """`text` (a usage error, a traceback) with every connection string from the command line or the
-    environment replaced whole, and their passwords masked wherever one stands as a token."""
-    from .postgres.conninfo import guess_secrets, mask
-
+def _suspects(args: list[str]) -> list[str]:
+    """Command-line values and variables that may be connection strings."""
     values = [a.split("=", 1)[1] if a.startswith("--") and "=" in a else a for a in args]
     suspects = [v for i, v in enumerate(values)
                 if any(mark in v for mark in ("://", "@", "=")) or (i and args[i - 1] in CONNECTION_OPTIONS)]
-    suspects += [os.environ.get(v) or "" for v in DATABASE_VARIABLES]
-    for suspect in sorted(suspects, key=len, reverse=True):
+    return suspects + [os.environ.get(v) or "" for v in DATABASE_VARIABLES]
+
+
+def mask_typed_passwords(text: str, args: list[str]) -> str:
+    """`text` with the passwords of the command line's and the environment's connection strings
+    masked wherever one stands as a token (a URL given by mistake as --schema is echoed as a path)."""
+    from .postgres.conninfo import guess_secrets, mask
+
+    secrets = [secret for suspect in _suspects(args) for secret in guess_secrets(suspect)]
+    return mask(text, secrets + [os.environ.get("PGPASSWORD") or ""])
+
+
+def scrub(text: str, args: list[str]) -> str:
+    """`text` (a usage error, a traceback) with every connection string from the command line or the
+    environment replaced whole, and their passwords masked wherever one stands as a token."""
+    for suspect in sorted(_suspects(args), key=len, reverse=True):
         for form in (suspect, repr(suspect), repr(suspect)[1:-1]):
             if len(form) >= 8:  # long and unique enough to be the typed text, not an ordinary word
                 text = text.replace(form, "(a connection URL, not shown)")
-    secrets = [secret for suspect in suspects for secret in guess_secrets(suspect)]
-    return mask(text, secrets + [os.environ.get("PGPASSWORD") or ""])
+    return mask_typed_passwords(text, args)

@@ -211,7 +211,7 @@ def adopt(target: Target, migrations: list[MigrationFile], verify: Callable[[], 
         raise UserError(Problem(where, "the database is read-only, so nothing can be adopted",
                                 "adopt on the primary (not a read replica) with a role that may write")) from None
     except psycopg.errors.InsufficientPrivilege as exc:
-        raise UserError(Problem(where, f"permission denied: {exc.diag.message_primary}",
+        raise UserError(Problem(where, f"permission denied: {target.mask(exc.diag.message_primary or str(exc))}",
                                 "adopt as the database owner (on Supabase: postgres)")) from None
     finally:
         conn.close()
