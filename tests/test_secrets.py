@@ -144,6 +144,26 @@ def test_password_from_pgpassword(monkeypatch, capfd, leaky, password):
     assert_hidden(result, password)
 
 
+SUCCESSES = {
+    "diff json": (["diff", "--format", "json"], '"actual": "postgresql://leaky_{i}:***@127.0.0.1:{port}/{db}"'),
+    "plan": (["plan"], "-- no drift: postgresql://leaky_{i}:***@127.0.0.1:{port}/{db} matches schema.yaml"),
+    "push --dry-run": (["push", "--dry-run"], "would apply 20251018000001_create_pricing_tables.sql"),
+}
+
+
+@pytest.mark.parametrize("command", SUCCESSES)
+@pytest.mark.parametrize("index", range(len(HOSTILE_PASSWORDS)))
+def test_reports_that_name_the_target(monkeypatch, capfd, leaky, index, command):
+    """The right password, through every command that prints the target: the label, never the password."""
+    password = HOSTILE_PASSWORDS[index]
+    args, expected = SUCCESSES[command]
+    url = url_for(leaky, "url encoded", password, f"leaky_{index}")
+    result = run_main(monkeypatch, capfd, *args, "--db", url, *(["--shadow-url", leaky["shadow"]] if command != "push --dry-run" else []))
+    assert result.code == 0, result.err
+    assert expected.format(i=index, port=leaky["port"], db=leaky["db"]) in result.out
+    assert_hidden(result, password)
+
+
 def test_short_common_password_does_not_garble_messages(monkeypatch, capfd, leaky):
     """With the password `postgres`, messages stay readable (the old mask printed `***ql://***:***@`)."""
     index = len(HOSTILE_PASSWORDS)
