@@ -52,7 +52,7 @@ def assert_hidden(result: CliResult, password: str) -> None:
     if result.code == 2:
         assert result.err.startswith("error: ") and result.out == "", result.err  # one readable problem
     else:
-        assert "actual:" in result.out or '"actual"' in result.out or "would apply" in result.out, result.out
+        assert ":***@" in result.out or "password=***" in result.out or "would apply" in result.out, result.out  # names the target
 
 
 @pytest.fixture(scope="module")
