@@ -45,7 +45,7 @@ INSERT INTO public."Price List" VALUES
     ('c''3', 0, 'it''s: #not a comment', true, '[]'),
     ('d-4', 1e-8, 'ünïcödé 🚀', true, NULL);
 
-CREATE FUNCTION public.team_size(p_team bigint, p_min integer) RETURNS integer
+CREATE FUNCTION public.team_size(p_team bigint, p_min integer DEFAULT 0) RETURNS integer
     LANGUAGE sql STABLE SET search_path = public, pg_temp
     AS $$ SELECT count(*)::integer FROM public.members WHERE team_id = p_team AND seq >= p_min $$;
 CREATE FUNCTION public.touch() RETURNS trigger LANGUAGE plpgsql SECURITY DEFINER SET search_path = ''

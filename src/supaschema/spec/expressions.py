@@ -166,8 +166,11 @@ def _token_sql(token, source: str, T) -> str:
 
 
 @lru_cache(maxsize=1024)
-def arguments_sql(text: str) -> Fragment:
-    """A function's argument list, each `[mode] [name] type [DEFAULT expr]` re-printed; raises ValueError."""
+def arguments_sql(text: str, with_defaults: bool = True) -> Fragment:
+    """A function's argument list, each `[mode] [name] type [DEFAULT expr]` re-printed; raises ValueError.
+
+    Without defaults it is the signature GRANT, REVOKE and DROP name the function by (they refuse DEFAULT).
+    """
     from sqlglot.tokens import TokenType as T
 
     if not text.strip():
@@ -184,13 +187,13 @@ def arguments_sql(text: str) -> Fragment:
         depth -= token.token_type in (T.R_PAREN, T.R_BRACKET)
         if depth == 0 and default_at is None and token.token_type in (T.DEFAULT, T.EQ):
             default_at = (token.start, token.end + 1)
-    return Fragment(", ".join(_argument_sql(piece, default) for piece, default in pieces))
+    return Fragment(", ".join(_argument_sql(piece, default if with_defaults else None, default) for piece, default in pieces))
 
 
-def _argument_sql(piece: str, default: tuple[int, int] | None) -> str:
+def _argument_sql(piece: str, default: tuple[int, int] | None, default_at: tuple[int, int] | None) -> str:
     from .types import argument_head_sql, TypeSyntaxError
 
-    head = piece if default is None else piece[:default[0]]
+    head = piece if default_at is None else piece[:default_at[0]]
     try:
         printed = argument_head_sql(head)
     except TypeSyntaxError as exc:

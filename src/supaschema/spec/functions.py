@@ -43,8 +43,9 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
             r.src.problem(value, path, "a SECURITY DEFINER function must pin its search_path",
                              "add `search_path: \"\"` and schema-qualify every name in the body")
         if None not in (returns, language, body, volatility, arguments):
+            signature = arguments_sql(f["arguments"].value, with_defaults=False) if arguments else Fragment("")
             result.append(s.Function(schema, name, arguments, returns, language, body, definer, search_path,
-                                     volatility, tuple(revoke), tuple(grant)))
+                                     volatility, tuple(revoke), tuple(grant), signature))
     return result
 
 

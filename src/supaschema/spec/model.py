@@ -120,6 +120,7 @@ class Function:
     volatility: str = "VOLATILE"
     revoke_execute_from: tuple[str, ...] = ()
     grant_execute_to: tuple[str, ...] = ()
+    signature: str = ""  # the arguments without their DEFAULTs, as GRANT and REVOKE name the function
 
 
 @dataclass(frozen=True, slots=True)
