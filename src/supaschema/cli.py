@@ -338,6 +338,10 @@ def diff(
     from .drift.compare import compare
     from .drift.report import to_json, to_text
 
+    if output is Format.json:
+        from . import progress
+
+        progress.silence()  # output for tools: nothing on any stream but the report
     schema_given = schema_option is not None
     schema = schema_option or Path("schema.yaml")
     if (from_url is None) != (to_url is None):
@@ -432,10 +436,14 @@ app.add_typer(dev_app, name="dev")
 
 
 def main() -> None:
+    from . import progress
+
     args = sys.argv[1:] or ["--help"]
     try:
         # Not standalone: usage errors come back here, so a URL typed in the wrong place is not echoed.
-        code = typer.main.get_command(app).main(args=args, prog_name="supaschema", standalone_mode=False)
+        # The progress line is erased before any error is printed.
+        with progress.shown_on(sys.stderr, enabled=sys.stderr.isatty()):
+            code = typer.main.get_command(app).main(args=args, prog_name="supaschema", standalone_mode=False)
     except UserError as exc:
         for problem in exc.problems:
             typer.echo(f"error: {mask_typed_passwords(str(problem), args)}", err=True)

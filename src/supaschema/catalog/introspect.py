@@ -14,6 +14,7 @@ from functools import cache
 from importlib import resources
 from typing import TYPE_CHECKING, Any
 
+from .. import progress
 from ..catalog import snapshot as snap
 from ..postgres.connection import begin_catalog_read
 from ..spec.model import API_ROLES
@@ -42,6 +43,9 @@ class Scope:
     seeds: tuple[SeedScope, ...] = field(default=())
 
 
+CATALOG_QUERIES = 8  # one per kind, below; then one per seeded table
+
+
 @cache
 def query(name: str) -> str:
     return resources.files("supaschema.catalog.queries").joinpath(f"{name}.sql").read_text("utf-8")
@@ -62,6 +66,7 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
             def rows(name: str) -> list[tuple]:
                 nonlocal issued
                 issued += 1
+                progress.detail(f"{name} (query {issued} of {CATALOG_QUERIES + len(scope.seeds)})")
                 cur.execute(query(name), params)
                 return cur.fetchall()
 
@@ -87,6 +92,7 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
             for seed in scope.seeds:
                 if (seed.schema, seed.table) in tables:
                     issued += 1
+                    progress.detail(f"seed rows of {seed.table} (query {issued} of {CATALOG_QUERIES + len(scope.seeds)})")
                     objects += load_seed_rows(cur, seed, columns_by_table.get((seed.schema, seed.table), set()))
     return snap.build_snapshot(conn.info.server_version, objects, issued)
 

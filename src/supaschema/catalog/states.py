@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from .. import progress
 from ..catalog import snapshot as snap
 from ..postgres.connection import Target, connect
 from ..errors import Problem, UserError
@@ -33,7 +34,8 @@ def snapshot_of(target: Target, scope: Scope, what: str = "database") -> snap.Sn
     where = f"{what} {target.label}"
     conn = connect(target, what=what, read_only=True)
     try:
-        return introspect(conn, scope)
+        with progress.step(f"reading the catalog of {target.label}"):
+            return introspect(conn, scope)
     except psycopg.errors.InsufficientPrivilege as exc:
         raise _privilege_error(conn, scope, where, target.mask(exc.diag.message_primary or str(exc))) from None
     except psycopg.errors.QueryCanceled:

@@ -16,8 +16,10 @@ from collections.abc import Callable, Iterator
 from functools import cache
 from importlib import resources
 
+from .. import progress
 from ..errors import Problem, UserError
 from ..postgres.connection import Target, apply_sql, connect
+from ..sqltext.statements import split_statements
 from ..sqltext.quoting import ident
 from .stub_roles import RoleFootprint, ensure_roles, require_createdb, who_am_i
 
@@ -76,7 +78,8 @@ class Throwaway:
                 require_createdb(me, where)
                 ensure_roles(admin, me, where, self.footprint)
                 self._create_database(admin, name)
-            with connect(Target(self.url_for(name), "stub"), what="shadow database", read_only=False) as conn:
+            with connect(Target(self.url_for(name), "stub"), what="shadow database", read_only=False) as conn, \
+                    progress.step("shadow database: applying the Supabase stub"):
                 apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
             self._stub = name
         return self._stub
@@ -101,7 +104,9 @@ class Throwaway:
         target = Target(self.url_for(name), f"shadow database {name}")
         with connect(target, what="shadow database", read_only=False) as conn:
             for origin, sql in migrations:
-                apply_sql(conn, sql, origin)
+                with progress.step(lambda origin=origin, sql=sql: f"shadow database: applying {origin} "
+                                                                  f"({len(split_statements(sql))} statements)"):
+                    apply_sql(conn, sql, origin)
         return target
 
     def copy(self, source: Target, *, prefix: str = "copy") -> Target:
@@ -151,7 +156,8 @@ class _LazyLocal(Throwaway):
     def _admin(self):
         with self._start_lock:
             if self.server.workdir is None:
-                self.server.start()
+                with progress.step("starting a throwaway PostgreSQL"):
+                    self.server.start()
                 self.admin = Target(self.server.url(), "local shadow server")
         return super()._admin()
 
