@@ -72,3 +72,9 @@ def test_errors_after_progress_start_on_a_clean_line():
                                "--schema", str(ROOT / "schema.yaml")], SLOW, stderr_on_terminal=True)
     assert code == 2 and out == ""
     assert "\r\x1b[Kerror: " in terminal or terminal.startswith("error: ")
+
+
+def test_lint_for_tools_sees_nothing_extra():
+    code, out, terminal = run(["lint", "--schema", str(ROOT / "schema.yaml"), "--format", "json"], SLOW, stderr_on_terminal=True)
+    assert (code, terminal) == (0, "")
+    json.loads(out)

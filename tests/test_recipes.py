@@ -103,6 +103,7 @@ def test_workflow_runs_existing_commands():
     scheduled = [j for j in jobs.values() if "!=" in j["if"]]
     assert len(pull_request) == len(scheduled) == 1
     assert ["supaschema", "gen", "--check"] in run_lines(pull_request[0])
+    assert ["supaschema", "lint"] in run_lines(pull_request[0])
     diff = [argv for argv in run_lines(scheduled[0]) if argv[1] == "diff"]
     assert diff == [["supaschema", "diff", "--db", "$DATABASE_URL", "--format", "json"]]
     assert scheduled[0]["env"]["DATABASE_URL"] == "${{ secrets.DATABASE_URL }}"

@@ -401,6 +401,10 @@ def lint(
     from .lint.output import to_json, to_text
     from .lint.sarif import to_sarif
 
+    if output is not LintFormat.text:
+        from . import progress
+
+        progress.silence()  # output for tools: nothing on any stream but the report
     schema = schema_option or Path("schema.yaml")
     if db is not None:  # only --db: lint never reads $DATABASE_URL by itself
         live = Target.parse(db, "--db")
