@@ -434,6 +434,16 @@ def lint(
         raise typer.Exit(1)
 
 
+@app.command("json-schema")
+def json_schema_command() -> None:
+    """Print schema.yaml's JSON Schema (draft 2020-12), for editors: `supaschema json-schema > schema.json`."""
+    import json
+
+    from .json_schema import json_schema
+
+    typer.echo(json.dumps(json_schema(), indent=2))
+
+
 from .dev_commands import dev_app  # noqa: E402  (after `app`, whose sub-commands it adds)
 
 app.add_typer(dev_app, name="dev")

@@ -22,7 +22,7 @@ from ..errors import Problem, UserError
 from ..spec.yaml_source import Source, closest, compose
 
 LINT_KEYS = {"exposed_schemas", "ignore"}
-IGNORE_KEYS = {"rule", "object", "reason"}
+IGNORE_KEYS, IGNORE_REQUIRED = {"rule", "object", "reason"}, {"rule", "reason"}
 ANCHOR_DEPTH = 4  # tables.<t>.policies.<p> is as deep as an object is declared
 
 
@@ -76,7 +76,7 @@ def _ignores(source: Source, node: yaml.Node, known_rules: set[str]) -> list[Ign
     result = []
     for i, item in enumerate(source.sequence(node, "lint.ignore")):
         path = f"lint.ignore[{i}]"
-        f = source.fields(item, path, IGNORE_KEYS, {"rule", "reason"})
+        f = source.fields(item, path, IGNORE_KEYS, IGNORE_REQUIRED)
         rule = source.text(f["rule"], f"{path}.rule") if "rule" in f else None
         reason = source.text(f["reason"], f"{path}.reason") if "reason" in f else None
         obj = source.text(f["object"], f"{path}.object") if "object" in f else None

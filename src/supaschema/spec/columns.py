@@ -10,8 +10,12 @@ from .reading import Reader, split_qualified
 
 COLUMN_KEYS = {"type", "nullable", "default", "primary_key", "unique", "check", "references", "identity", "generated", "collation", "comment",
                "renamed_from"}
-REFERENCE_KEYS = {"table", "column", "columns", "on_delete", "on_update", "name"}
-FOREIGN_KEY_KEYS = {"columns", "references", "on_delete", "on_update"}
+COLUMN_REQUIRED = {"type"}
+# `references:` on a column: one target column.
+INLINE_REFERENCE_KEYS, REFERENCE_REQUIRED = {"table", "column", "on_delete", "on_update", "name"}, {"table"}
+# `foreign_keys:` on a table: several columns, and a target of its own.
+FOREIGN_KEY_KEYS, FOREIGN_KEY_REQUIRED = {"columns", "references", "on_delete", "on_update"}, {"columns", "references"}
+FK_TARGET_KEYS, FK_TARGET_REQUIRED = {"table", "columns"}, {"table"}
 FK_ACTIONS = {"cascade": "CASCADE", "restrict": "RESTRICT", "set null": "SET NULL", "set default": "SET DEFAULT", "no action": "NO ACTION"}
 IDENTITIES = {"always": "always", "by default": "by default"}
 
@@ -20,7 +24,7 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
     raw: list[tuple[str, yaml.Node, dict[str, yaml.Node]]] = []
     for name, key_node, value in r.src.items(node, path):
         if r.name(key_node, path, name):
-            raw.append((name, key_node, r.src.fields(value, f"{path}.{name}", COLUMN_KEYS, {"type"})))
+            raw.append((name, key_node, r.src.fields(value, f"{path}.{name}", COLUMN_KEYS, COLUMN_REQUIRED)))
     if isinstance(node, yaml.MappingNode) and not node.value:
         r.src.problem(node, path, "a table needs at least one column")
     names = {name for name, _, _ in raw}
@@ -70,16 +74,16 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
 def read_foreign_key(r: Reader, name: str, node: yaml.Node, path: str, column_names: set[str], table: str,
                 column: str | None = None) -> s.ForeignKey | None:
     if column is None:
-        f = r.src.fields(node, path, FOREIGN_KEY_KEYS, {"columns", "references"})
+        f = r.src.fields(node, path, FOREIGN_KEY_KEYS, FOREIGN_KEY_REQUIRED)
         if "columns" not in f or "references" not in f:
             return None
         columns = r.src.texts(f["columns"], f"{path}.columns")
         if not r.columns_exist(f["columns"], f"{path}.columns", columns, column_names, table):
             return None
-        ref = r.src.fields(f["references"], f"{path}.references", {"table", "columns"}, {"table"})
+        ref = r.src.fields(f["references"], f"{path}.references", FK_TARGET_KEYS, FK_TARGET_REQUIRED)
         actions = f
     else:
-        ref = f = r.src.fields(node, path, REFERENCE_KEYS - {"columns"}, {"table"})
+        ref = f = r.src.fields(node, path, INLINE_REFERENCE_KEYS, REFERENCE_REQUIRED)
         columns = [column]
         actions = f
     if "table" not in ref:

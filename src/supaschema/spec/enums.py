@@ -9,7 +9,7 @@ import yaml
 from . import model as s
 from .reading import Reader, split_qualified
 
-ENUM_KEYS = {"values"}
+ENUM_KEYS, ENUM_REQUIRED = {"values"}, {"values"}
 # Enum names reach column types as written, so they are plain lowercase names only.
 _PLAIN = re.compile(r"[a-z_][a-z0-9_]*")
 
@@ -19,7 +19,7 @@ def read_enums(r: Reader, node: yaml.Node) -> list[s.Enum]:
     for key, key_node, value in r.src.items(node, "enums"):
         path = f"enums.{key}"
         schema, name = split_qualified(key)
-        f = r.src.fields(value, path, ENUM_KEYS, {"values"})
+        f = r.src.fields(value, path, ENUM_KEYS, ENUM_REQUIRED)
         if not (_PLAIN.fullmatch(schema) and _PLAIN.fullmatch(name)):
             r.src.problem(key_node, "enums", f"{key!r} is not a plain lowercase name", "use letters, digits and _, e.g. public.plan_tier")
             continue

@@ -13,6 +13,7 @@ from .types import returns_sql
 from .reading import Reader, split_qualified
 
 FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to"}
+FUNCTION_REQUIRED = {"returns", "language", "body"}
 VOLATILITIES = {"volatile": "VOLATILE", "stable": "STABLE", "immutable": "IMMUTABLE"}
 
 
@@ -22,8 +23,8 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         path = f"functions.{key}"
         schema, name = split_qualified(key)
         r.schema_known(key_node, path, schema)
-        f = r.src.fields(value, path, FUNCTION_KEYS, {"returns", "language", "body"})
-        if not r.name(key_node, "functions", schema) or not r.name(key_node, "functions", name) or not {"returns", "language", "body"} <= f.keys():
+        f = r.src.fields(value, path, FUNCTION_KEYS, FUNCTION_REQUIRED)
+        if not r.name(key_node, "functions", schema) or not r.name(key_node, "functions", name) or not FUNCTION_REQUIRED <= f.keys():
             continue
         returns = r.reprinted(f["returns"], f"{path}.returns", returns_sql, "is not a PostgreSQL type",
                               "e.g. trigger, void, uuid, setof public.t, table (id uuid, total numeric)")

@@ -7,7 +7,7 @@ import yaml
 from . import model as s
 from .reading import Reader
 
-INDEX_KEYS = {"columns", "unique", "using", "where"}
+INDEX_KEYS, INDEX_REQUIRED = {"columns", "unique", "using", "where"}, {"columns"}
 INDEX_METHODS = {m: m for m in ("btree", "hash", "gin", "gist", "brin")}
 
 
@@ -15,7 +15,7 @@ def read_indexes(r: Reader, node: yaml.Node, path: str, column_names: set[str] |
     result = []
     for name, key_node, value in r.src.items(node, path):
         ipath = f"{path}.{name}"
-        f = r.src.fields(value, ipath, INDEX_KEYS, {"columns"})
+        f = r.src.fields(value, ipath, INDEX_KEYS, INDEX_REQUIRED)
         if "columns" not in f or not r.name(key_node, path, name):
             continue
         columns = []
@@ -28,7 +28,7 @@ def read_indexes(r: Reader, node: yaml.Node, path: str, column_names: set[str] |
             if r.columns_exist(f["columns"], f"{ipath}.columns", [words[0]], column_names, table):
                 columns.append(s.IndexColumn(words[0], order == "desc"))
         unique = bool(r.src.boolean(f["unique"], f"{ipath}.unique")) if "unique" in f else False
-        method = r.src.choice(f["using"], f"{ipath}.using", {m: m for m in ("btree", "hash", "gin", "gist", "brin")}) if "using" in f else "btree"
+        method = r.src.choice(f["using"], f"{ipath}.using", INDEX_METHODS) if "using" in f else "btree"
         where = r.expression(f["where"], f"{ipath}.where", column_names) if "where" in f else None
         if columns and method:
             result.append(s.Index(name, tuple(columns), unique, method, where))

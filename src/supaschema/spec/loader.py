@@ -26,6 +26,8 @@ from .schemas import read_schemas
 from .yaml_source import Source, compose
 
 TOP_KEYS = {"tables", "schemas", "views", "enums", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint"}  # lint: read by lint/config.py
+# read_migrations reports a missing `migrations:` itself, with a fix that says what to list.
+TOP_REQUIRED = {"tables", "migrations"}
 
 
 def load_spec(path: Path) -> s.Spec:
@@ -62,7 +64,7 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     root = compose(text, filename)
     if root is None:
         raise UserError(Problem(f"{filename}:1", "the file is empty", "declare at least `tables:`"))
-    top = source.fields(root, "", TOP_KEYS, {"tables"})
+    top = source.fields(root, "", TOP_KEYS, TOP_REQUIRED - {"migrations"})
     reader = Reader(source)
     schemas = read_schemas(reader, top["schemas"]) if "schemas" in top else []
     reader.schemas |= {sc.name for sc in schemas}

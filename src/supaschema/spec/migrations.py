@@ -12,8 +12,9 @@ from .tables import check_references
 from .yaml_source import closest
 
 MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums", "schemas"}
-_VERSION = re.compile(r"^\d{14}$")
-_MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
+MIGRATION_REQUIRED = {"version", "name"}
+VERSION = re.compile(r"^\d{14}$")
+MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
 
 
 def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=(),
@@ -35,17 +36,17 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     last_version = ""
     for i, item in enumerate(r.src.sequence(node, "migrations")):
         path = f"migrations[{i}]"
-        f = r.src.fields(item, path, MIGRATION_KEYS, {"version", "name"})
+        f = r.src.fields(item, path, MIGRATION_KEYS, MIGRATION_REQUIRED)
         version = r.src.text(f["version"], f"{path}.version") if "version" in f else None
         name = r.src.text(f["name"], f"{path}.name") if "name" in f else None
-        if version is not None and not _VERSION.match(version):
+        if version is not None and not VERSION.match(version):
             r.src.problem(f["version"], f"{path}.version", f"{version!r} is not a 14-digit timestamp", 'write it quoted, e.g. "20251018000001"')
             version = None
         if version is not None:
             if version <= last_version:
                 r.src.problem(f["version"], f"{path}.version", f"{version} does not come after {last_version}", "versions must increase down the list")
             last_version = max(version, last_version)
-        if name is not None and not _MIGRATION_NAME.match(name):
+        if name is not None and not MIGRATION_NAME.match(name):
             r.src.problem(f["name"], f"{path}.name", f"{name!r} must be lowercase letters, digits and _", "e.g. create_pricing_tables")
             name = None
         description = (r.src.text(f["description"], f"{path}.description") or "") if "description" in f else ""

@@ -7,20 +7,21 @@ import yaml
 from . import model as s
 from .reading import Reader
 
-POLICY_KEYS = {"command", "roles", "as", "using", "with_check"}
+POLICY_KEYS, POLICY_REQUIRED = {"command", "roles", "as", "using", "with_check"}, {"command"}
 COMMANDS = {"all": "ALL", "select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
+PERMISSIVENESS = {"permissive": True, "restrictive": False}
 
 
 def read_policies(r: Reader, node: yaml.Node, path: str, schema: str, table: str, column_names: set[str]) -> list[s.Policy]:
     result = []
     for name, key_node, value in r.src.items(node, path):
         ppath = f"{path}.{name}"
-        f = r.src.fields(value, ppath, POLICY_KEYS, {"command"})
+        f = r.src.fields(value, ppath, POLICY_KEYS, POLICY_REQUIRED)
         if not r.name(key_node, path, name) or "command" not in f:
             continue
         command = r.src.choice(f["command"], f"{ppath}.command", COMMANDS)
         roles = [x for x in r.src.texts(f["roles"], f"{ppath}.roles") if r.name(f["roles"], f"{ppath}.roles", x)] if "roles" in f else ["public"]
-        permissive = r.src.choice(f["as"], f"{ppath}.as", {"permissive": True, "restrictive": False}) if "as" in f else True
+        permissive = r.src.choice(f["as"], f"{ppath}.as", PERMISSIVENESS) if "as" in f else True
         using = r.expression(f["using"], f"{ppath}.using", column_names) if "using" in f else None
         with_check = r.expression(f["with_check"], f"{ppath}.with_check", column_names) if "with_check" in f else None
         if command == "INSERT" and "using" in f:

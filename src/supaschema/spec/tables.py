@@ -12,6 +12,8 @@ from .reading import EXTERNAL_TABLES, MAX_IDENTIFIER, Reader
 from .yaml_source import closest
 
 TABLE_KEYS = {"comment", "columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "rls", "policies", "grants"}
+TABLE_REQUIRED = {"columns"}
+RLS_KEYS, RLS_REQUIRED = {"enabled", "force"}, {"enabled"}
 TABLE_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger", "all"}
 
 
@@ -29,7 +31,7 @@ def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
 
 
 def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str) -> s.Table | None:
-    f = r.src.fields(node, path, TABLE_KEYS, {"columns"})
+    f = r.src.fields(node, path, TABLE_KEYS, TABLE_REQUIRED)
     if "columns" not in f:
         return None
     columns, inline = read_columns(r, name, f["columns"], f"{path}.columns")
@@ -91,7 +93,7 @@ def check_constraint_names(r: Reader, node, path, table, primary_key, uniques, c
 
 
 def read_rls(r: Reader, node: yaml.Node, path: str) -> tuple[bool, bool]:
-    f = r.src.fields(node, path, {"enabled", "force"}, {"enabled"})
+    f = r.src.fields(node, path, RLS_KEYS, RLS_REQUIRED)
     enabled = bool(r.src.boolean(f["enabled"], f"{path}.enabled")) if "enabled" in f else False
     force = bool(r.src.boolean(f["force"], f"{path}.force")) if "force" in f else False
     return enabled, force

@@ -9,6 +9,7 @@ from .reading import EXTERNAL_TABLES, Reader, each, split_qualified
 from .yaml_source import closest
 
 TRIGGER_KEYS = {"table", "timing", "events", "for_each", "function"}
+TRIGGER_REQUIRED = TRIGGER_KEYS - {"for_each"}
 TIMINGS = {"before": "BEFORE", "after": "AFTER", "instead of": "INSTEAD OF"}
 EVENTS = {"insert": "INSERT", "update": "UPDATE", "delete": "DELETE", "truncate": "TRUNCATE"}
 LEVELS = {"row": "ROW", "statement": "STATEMENT"}
@@ -20,8 +21,8 @@ def read_triggers(r: Reader, node: yaml.Node, tables: list[s.Table], functions: 
     declared_functions = {f"{f.schema}.{f.name}": f for f in functions}
     for name, key_node, value in r.src.items(node, "triggers"):
         path = f"triggers.{name}"
-        f = r.src.fields(value, path, TRIGGER_KEYS, TRIGGER_KEYS - {"for_each"})
-        if not r.name(key_node, "triggers", name) or not (TRIGGER_KEYS - {"for_each"}) <= f.keys():
+        f = r.src.fields(value, path, TRIGGER_KEYS, TRIGGER_REQUIRED)
+        if not r.name(key_node, "triggers", name) or not TRIGGER_REQUIRED <= f.keys():
             continue
         table_schema, table = split_qualified(r.src.text(f["table"], f"{path}.table") or "")
         if (table_schema, table) not in declared_tables and (table_schema, table) not in EXTERNAL_TABLES:

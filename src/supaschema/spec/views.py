@@ -10,7 +10,7 @@ from .indexes import read_indexes
 from .reading import Reader, split_qualified
 from .tables import read_grants
 
-VIEW_KEYS = {"query", "security_invoker", "materialized", "indexes", "grants", "comment"}
+VIEW_KEYS, VIEW_REQUIRED = {"query", "security_invoker", "materialized", "indexes", "grants", "comment"}, {"query"}
 
 
 def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
@@ -18,7 +18,7 @@ def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
     for key, key_node, value in r.src.items(node, "views"):
         path = f"views.{key}"
         schema, name = split_qualified(key)
-        f = r.src.fields(value, path, VIEW_KEYS, {"query"})
+        f = r.src.fields(value, path, VIEW_KEYS, VIEW_REQUIRED)
         if not (r.name(key_node, "views", schema) and r.name(key_node, "views", name)) or "query" not in f \
                 or not r.schema_known(key_node, path, schema):
             continue
