@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import shutil
 import socket
+from pathlib import Path
 
 import psycopg
 import pytest
@@ -125,3 +126,32 @@ def test_stop_with_no_database_at_all(project):
     result = dev(project, "stop")
     assert (result.code, result.out) == (0, "") and "not running" in result.err
     assert not (project / ".supaschema").exists()
+
+
+@pytest.mark.parametrize("strategy", ["userns", "setpriv"])
+def test_root_runs_it_unprivileged_either_way(strategy, tmp_path):
+    """As root, the same two ways as the throwaway server: a user namespace, or really `nobody`."""
+    import os
+    import tempfile
+
+    if os.geteuid() != 0:
+        pytest.skip("only root needs a strategy")
+    env = {"SUPASCHEMA_ROOT_STRATEGY": strategy}
+    # pytest's own tmp_path is private to root (0700): `nobody` could not reach a project there.
+    shared = Path(tempfile.mkdtemp(prefix="supaschema-dev-", dir="/tmp"))
+    os.chmod(shared, 0o755)
+    shutil.copytree(GENERATED, shared / "generated")
+    try:
+        started = run_cli("dev", "start", "--port", str(free_port()), cwd=shared, env=env)
+        assert started.code == 0, started.err
+        with psycopg.connect(url_of(started)) as conn:
+            assert conn.execute("SELECT count(*) FROM supabase_migrations.schema_migrations").fetchone() == (4,)
+        assert run_cli("dev", "stop", cwd=shared, env=env).code == 0
+        if strategy == "setpriv":
+            (tmp_path / "generated").mkdir()
+            hidden = run_cli("dev", "start", cwd=tmp_path, env=env)
+            assert hidden.code == 2 and "runs as `nobody` here and cannot reach this folder" in hidden.err
+            discard(DevPaths(tmp_path))
+    finally:
+        discard(DevPaths(shared))
+        shutil.rmtree(shared)
