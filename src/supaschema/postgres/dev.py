@@ -25,7 +25,9 @@ from ..errors import Problem, UserError
 from .server import Binaries, find_binaries, hand_to_postgres, pristine_cluster, root_strategy, unprivileged
 
 DEV_DIR = ".supaschema"
-PORT_BASE, PORT_SPAN = 55000, 1000  # clear of 5432 and of the Supabase CLI's 54321-54329
+# Below the range Linux hands out to outgoing connections and to "any free port" (32768-60999),
+# where a client socket or another throwaway server could hold it; clear of 5432 and 54321-54329.
+PORT_BASE, PORT_SPAN = 25432, 1000
 # A development database should survive a crash of the machine: durability stays on.
 DEV_SETTINGS = {
     "listen_addresses": "'127.0.0.1'",
