@@ -145,7 +145,8 @@ def test_root_runs_it_unprivileged_either_way(strategy, tmp_path):
         started = run_cli("dev", "start", "--port", str(free_port()), cwd=shared, env=env)
         assert started.code == 0, started.err
         with psycopg.connect(url_of(started)) as conn:
-            assert conn.execute("SELECT count(*) FROM supabase_migrations.schema_migrations").fetchone() == (4,)
+            applied = conn.execute("SELECT count(*) FROM supabase_migrations.schema_migrations").fetchone()[0]
+            assert applied == len(list(GENERATED.glob("*.sql")))
         assert run_cli("dev", "stop", cwd=shared, env=env).code == 0
         if strategy == "setpriv":
             (tmp_path / "generated").mkdir()
