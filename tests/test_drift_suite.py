@@ -9,7 +9,7 @@ kinds the project's own schema.yaml does not use are exercised the same way.
 from __future__ import annotations
 
 import contextlib
-
+import shutil
 from pathlib import Path
 
 import psycopg
@@ -20,11 +20,14 @@ from supaschema.drift.compare import compare
 from supaschema.postgres.connection import apply_sql
 from supaschema.plan.planner import make_plan
 from supaschema.plan.render import render_plan
+from supaschema.render.files import list_migrations, next_version, write_all
 from supaschema.render.migrations import templates_for
+from supaschema.sqltext.statements import split_statements
+from supaschema.workflows import pending_evolution
 from supaschema.spec.loader import load_spec
 from supaschema.catalog.states import desired_snapshot, scope_for, snapshot_of
 
-from .helpers import ROOT, committed_migrations
+from .helpers import GENERATED, ROOT, committed_migrations
 
 CASES = yaml.safe_load((Path(__file__).parent / "drift_cases.yaml").read_text("utf-8"))
 
@@ -119,15 +122,36 @@ def test_snapshot_is_plain_sorted_json_data(desired, baseline, scope):
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
-def test_plan_converges(case, drifted, desired_for, scope):
-    """Convergence: the plan for each drift, applied, leaves no drift; applied again, it is harmless."""
+def test_plan_replays_everywhere(case, drifted, desired_for, scope, spec, throwaway, tmp_path):
+    """A plan must replay in three places: on the database it repairs (and again: harmless), on a
+    database where a deploy of it stopped half-way, and on a fresh database built from generated/
+    (gen --check after plan --write; for a `desired_sql` case, generated/ plus that SQL)."""
     with desired_for(case, scope) as desired, drifted(case["sql"]) as (target, conn):
         _, sql = plan_sql(desired, target, scope, allow_destructive=True)
+        _, written = plan_sql(desired, target, scope)  # what `plan --write` saves: destructive lines commented out
         assert not [line for line in sql.splitlines() if line.startswith("DROP") and "CASCADE" in line]
         for attempt in ("first", "replay"):
             apply_sql(conn, sql, f"plan ({attempt})")
             left = compare(desired, snapshot_of(target, scope))
             assert left == [], (attempt, sql, [d.to_dict() for d in left])
+
+        statements = split_statements(sql)
+        with drifted(case["sql"]) as (target, conn):
+            apply_sql(conn, "".join(f"{s};\n" for s in statements[: len(statements) // 2]), "plan (first half)")
+            apply_sql(conn, sql, "plan (after a half-way deploy)")
+            left = compare(desired, snapshot_of(target, scope))
+            assert left == [], (sql, [d.to_dict() for d in left])
+
+        if "desired_sql" in case:
+            with drifted(case["desired_sql"]) as (target, conn):
+                apply_sql(conn, written, "plan (on a fresh database)")
+                left = compare(desired, snapshot_of(target, scope))
+        else:
+            folder = tmp_path / "generated"
+            shutil.copytree(GENERATED, folder)
+            write_all(folder, {f"{next_version(list_migrations(folder))}_repair.sql": written})
+            left = pending_evolution(throwaway, spec, ROOT / "templates", folder, allow_destructive=True).drifts
+    assert drift_keys(left) == {tuple(item) for item in case.get("left_on_fresh", [])}, (written, [d.to_dict() for d in left])
 
 
 def test_destructive_statements_stay_commented_without_permission(drifted, desired, scope):

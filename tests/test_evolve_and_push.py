@@ -199,7 +199,7 @@ def test_gen_refuses_destructive_changes_without_permission(project):
     result = run_cli("gen", "--name", "drop_updated_at", "--allow-destructive", cwd=project)
     assert result.code == 0
     written = next((project / "generated").glob("*_drop_updated_at.sql")).read_text()
-    assert "[DELETES_DATA" in written and "\nALTER TABLE public.model_pricing DROP COLUMN IF EXISTS updated_at;" in written
+    assert "[DELETES_DATA" in written and "\nALTER TABLE IF EXISTS public.model_pricing DROP COLUMN IF EXISTS updated_at;" in written
     assert run_cli("gen", "--check", cwd=project).code == 0
 
 
@@ -295,3 +295,17 @@ def test_push_names_only_what_is_missing(project, server):
     finally:
         with psycopg.connect(server.url(), autocommit=True) as conn:
             conn.execute("DROP DATABASE supaschema_plain_db WITH (FORCE)")
+
+
+def test_a_written_plan_replays_in_gen_check(project, empty_db):
+    """The saved repair once broke `gen --check`: on the fresh history the policy it recreates already
+    existed, and blocked the column's type change."""
+    assert run_cli("push", "--db", empty_db, cwd=project).code == 0
+    with psycopg.connect(empty_db, autocommit=True) as conn:
+        conn.execute('DROP POLICY "Users can create their own zero balance" ON public.user_balances; '
+                     "ALTER TABLE public.user_balances ALTER COLUMN balance TYPE numeric(20,10)")
+    assert run_cli("plan", "--db", empty_db, "--write", "repair_balance", cwd=project).code == 0
+    check = run_cli("gen", "--check", cwd=project)
+    assert check.code == 0, check.err + check.out
+    assert run_cli("push", "--db", empty_db, cwd=project).code == 0
+    assert run_cli("diff", "--db", empty_db, cwd=project).code == 0

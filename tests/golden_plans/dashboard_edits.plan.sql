@@ -46,7 +46,7 @@ ALTER TABLE auth.users ENABLE TRIGGER on_auth_user_created_create_balance;
 
 -- drop column public.user_balances.note [DELETES_DATA, LOCKS_TABLE]
 -- DESTRUCTIVE, commented out (--allow-destructive includes it):
--- ALTER TABLE public.user_balances DROP COLUMN IF EXISTS note;
+-- ALTER TABLE IF EXISTS public.user_balances DROP COLUMN IF EXISTS note;
 
 -- drop table public.scratch [DELETES_DATA]
 -- DESTRUCTIVE, commented out (--allow-destructive includes it):

@@ -50,6 +50,7 @@ def column_changed(p: Planner, drift: Drift, column: snap.Column) -> None:
         p.emit("drop_column", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
         rebuild_views_reading(p, column.schema, column.table)
         p.emit("add_column", Phase.COLUMNS, column.path, (REWRITES_TABLE, LOCKS_TABLE), column=column)
+        rebuild_policies(p, column.schema, column.table)
     elif drift.field == "comment":
         p.emit("comment_column", Phase.COMMENTS, column.path, (), column=column, comment=column.comment)
 

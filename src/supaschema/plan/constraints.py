@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..catalog import snapshot as snap
+from ..sqltext.quoting import qualified
 from .operations import LOCKS_TABLE, Phase
 from .registry import handles
 
@@ -15,14 +16,36 @@ if TYPE_CHECKING:
 
 @handles("constraint", "missing")
 def constraint_missing(p: Planner, drift: Drift | None, constraint: snap.Constraint) -> None:
+    if ("add_constraint", constraint.path) in p.emitted:
+        return
     phase = Phase.FOREIGN_KEYS if constraint.type == "foreign key" else Phase.CONSTRAINTS
     p.emit("add_constraint", phase, constraint.path, (LOCKS_TABLE,), constraint=constraint)
+    release_foreign_keys(p, constraint)  # add_constraint drops a key of that name first
 
 
 @handles("constraint", "extra")
 def constraint_extra(p: Planner, drift: Drift, constraint: snap.Constraint) -> None:
+    if ("drop_constraint", constraint.path) in p.emitted:
+        return
     phase = Phase.DROP_FOREIGN_KEYS if constraint.type == "foreign key" else Phase.DROP_CONSTRAINTS
     p.emit("drop_constraint", phase, constraint.path, (LOCKS_TABLE,), constraint=constraint)
+    release_foreign_keys(p, constraint)
+
+
+def release_foreign_keys(p: Planner, key: snap.Constraint) -> None:
+    """PostgreSQL will not drop a primary key or unique constraint that a foreign key leans on: drop
+    every foreign key into that table first, from either side (a replay meets the desired ones), and
+    add the desired ones back after the keys."""
+    if key.type not in ("primary key", "unique"):
+        return
+    into_table = f" REFERENCES {qualified(key.schema, key.table)}("
+    for side in (p.have, p.want):
+        for fk in side.snapshot.of(snap.Constraint).values():
+            if fk.type == "foreign key" and into_table in fk.definition and ("drop_constraint", fk.path) not in p.emitted:
+                p.emit("drop_constraint", Phase.DROP_FOREIGN_KEYS, fk.path, (LOCKS_TABLE,), constraint=fk)
+    for fk in p.want.snapshot.of(snap.Constraint).values():
+        if fk.type == "foreign key" and into_table in fk.definition and ("add_constraint", fk.path) not in p.emitted:
+            constraint_missing(p, None, fk)
 
 
 @handles("constraint", "changed")
@@ -30,7 +53,7 @@ def constraint_changed(p: Planner, drift: Drift, constraint: snap.Constraint) ->
     actual = p.have.get(drift)
     if drift.field == "validated" and constraint.validated and constraint.definition == actual.definition:
         p.emit("validate_constraint", Phase.CONSTRAINTS, constraint.path, (LOCKS_TABLE,), constraint=constraint)
-    elif ("add_constraint", constraint.path) not in p.emitted:
+    else:
         constraint_missing(p, drift, constraint)  # add_constraint drops the old one first
 
 

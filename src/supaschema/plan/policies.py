@@ -30,10 +30,13 @@ def policy_changed(p: Planner, drift: Drift, policy: snap.Policy) -> None:
 
 
 def rebuild_policies(p: Planner, schema: str, table: str) -> None:
-    """PostgreSQL will not change a column's type while a policy reads it: drop them first, recreate after."""
-    for policy in p.have.children(snap.Policy, schema, table):
-        if ("drop_policy", policy.path) not in p.emitted:
-            p.emit("drop_policy", Phase.DROP_POLICIES, policy.path, (CHANGES_ACCESS,), policy=policy)
+    """PostgreSQL will not change a column's type (or drop it) while a policy reads it: drop them first,
+    recreate after. The desired policies are dropped too, by name: a plan replayed on another state
+    (a fresh database built from the migrations, a half-repaired one) finds them there."""
+    for side in (p.have, p.want):
+        for policy in side.children(snap.Policy, schema, table):
+            if ("drop_policy", policy.path) not in p.emitted:
+                p.emit("drop_policy", Phase.DROP_POLICIES, policy.path, (CHANGES_ACCESS,), policy=policy)
     for policy in p.want.children(snap.Policy, schema, table):
         if ("create_policy", policy.path) not in p.emitted:
             policy_missing(p, None, policy)
