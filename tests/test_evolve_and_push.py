@@ -309,3 +309,27 @@ def test_a_written_plan_replays_in_gen_check(project, empty_db):
     assert check.code == 0, check.err + check.out
     assert run_cli("push", "--db", empty_db, cwd=project).code == 0
     assert run_cli("diff", "--db", empty_db, cwd=project).code == 0
+
+
+NEW_COLUMN_AT = '      total_cost: {type: "numeric(18,10)", nullable: false, default: "0", check: total_cost >= 0}'
+
+
+@pytest.mark.parametrize("edits, refused", [
+    ([(NEW_COLUMN_AT, NEW_COLUMN_AT + "\n      tier: {type: text, nullable: false}")], True),
+    ([(NEW_COLUMN_AT, NEW_COLUMN_AT + "\n      seq: {type: bigint, nullable: false, identity: always}")], False),
+    ([(NEW_COLUMN_AT, NEW_COLUMN_AT + "\n      tier: {type: text}")], False),
+    ([("  user_balances:\n", "  tiers:\n    columns:\n      name: {type: text, nullable: false}\n  user_balances:\n"),
+      ("tables: [model_pricing, usage_records, user_balances]", "tables: [model_pricing, usage_records, user_balances, tiers]")],
+     False),
+], ids=["not null without default", "identity", "nullable", "new table"])
+def test_gen_refuses_a_not_null_column_without_default_on_an_existing_table(project, edits, refused):
+    edit_schema(project, edits)
+    result = run_cli("gen", "--name", "add_column", cwd=project)
+    written = list((project / "generated").glob("*_add_column.sql"))
+    if not refused:
+        assert result.code == 0 and len(written) == 1, result.err
+        return
+    line = (project / "schema.yaml").read_text().splitlines().index("      tier: {type: text, nullable: false}") + 1
+    assert result.code == 2 and written == [] and "Traceback" not in result.err
+    assert f"error: schema.yaml:{line} (public.usage_records.tier): a new NOT NULL column without a default" in result.err
+    assert "give it a `default:`, or add it with `nullable: true`" in result.err and "backfill" in result.err

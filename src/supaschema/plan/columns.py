@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..catalog import snapshot as snap
-from .operations import DELETES_DATA, LOCKS_TABLE, REWRITES_TABLE, Phase
+from .operations import DELETES_DATA, LOCKS_TABLE, REWRITES_TABLE, Phase, Plan
 from .policies import rebuild_policies
 from .registry import handles
 from .views import rebuild_views_reading
@@ -59,3 +59,14 @@ def column_changed(p: Planner, drift: Drift, column: snap.Column) -> None:
 def column_renamed(p: Planner, drift: Drift, column: snap.Column) -> None:
     # drift.actual is the old name; the DO block skips the rename on a replay, when it is gone.
     p.emit("rename_column", Phase.RENAMES, column.path, (LOCKS_TABLE,), column=column, old=drift.actual)
+
+
+def unfilled_new_columns(plan: Plan) -> list[snap.Column]:
+    """Columns a plan adds to an existing table as NOT NULL with nothing to put in the rows it holds:
+    `ADD COLUMN` fails on the first row. (A new table's columns come with CREATE TABLE instead.)"""
+    return [op.params["column"] for op in plan.operations
+            if op.action == "add_column" and _unfilled(op.params["column"])]
+
+
+def _unfilled(column: snap.Column) -> bool:
+    return column.not_null and column.default is None and not column.identity and not column.generated

@@ -185,3 +185,18 @@ def closest(name: str, candidates: list[str]) -> str:
     match = difflib.get_close_matches(name, candidates, n=1)
     return f"did you mean {match[0]!r}?" if match else ("known: " + ", ".join(candidates) if candidates else "")
 
+
+
+def where_declared(text: str, filename: str, keys: list[str]) -> str:
+    """`file:line` of the deepest of these nested mapping keys found (tables > NAME > columns > NAME),
+    for a problem found after reading, about something schema.yaml declares."""
+    node = compose(text, filename)
+    line = None
+    for key in keys:
+        if not isinstance(node, yaml.MappingNode):
+            break
+        found = next(((k, v) for k, v in node.value if isinstance(k, yaml.ScalarNode) and k.value == key), None)
+        if found is None:
+            break
+        line, node = found[0].start_mark.line + 1, found[1]
+    return f"{filename}:{line}" if line else filename
