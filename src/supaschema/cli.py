@@ -125,7 +125,7 @@ def gen(
         return
     from .render.files import check_migration_name
     from .drift.report import to_text
-    from .workflows import pending_evolution, refuse_destructive
+    from .workflows import pending_evolution, refuse_destructive, refuse_unfilled_columns
 
     check_migration_name(name)
     with shadow(shadow_url) as throwaway:
@@ -144,6 +144,7 @@ def gen(
         return
     if not allow_destructive:
         refuse_destructive(planned)
+    refuse_unfilled_columns(planned, schema)
     filename = f"{next_version(existing)}_{name}.sql"
     write_all(out, {filename: planned.sql})
     typer.echo(f"wrote {out / filename} ({len(planned.plan.operations)} operations for {len(planned.drifts)} changes)")
@@ -206,7 +207,7 @@ def plan(
     from .render.migrations import templates_for
     from .postgres.shadow import shadow
     from .spec.loader import load_spec
-    from .workflows import repair_plan
+    from .workflows import check_plan_data, repair_plan
 
     if write is not None:
         check_migration_name(write)
@@ -218,6 +219,7 @@ def plan(
     if not planned.drifts:
         typer.echo(f"-- no drift: {live.label} matches {schema}; nothing to do")
         return
+    _report_preflight(check_plan_data(live, planned))
     if write is None:
         typer.echo(planned.sql, nl=False)
         return
@@ -254,6 +256,7 @@ def push_command(
     if not result.pending:
         typer.echo(f"nothing to push: {target.label} has all {len(migrations)} migrations")
         return
+    _report_preflight(result.preflight)
     for migration in result.pending:
         typer.echo(f"{'would apply' if dry_run else 'applied'} {migration.path.name}")
     if not dry_run:
@@ -301,6 +304,15 @@ def pull_command(
     text = pull(_live_target(db), seed, version, unmanaged)
     write_all(out.parent if str(out.parent) else Path("."), {out.name: text})
     typer.echo(f"wrote {out}: run `supaschema gen` next")
+
+
+def _report_preflight(findings) -> None:
+    """What the read-only data checks found (failures have already stopped the command)."""
+    if findings.checked:
+        typer.echo(f"data checks: {findings.checked - len(findings.unchecked)} of {findings.checked} "
+                   "preconditions hold on the current rows", err=True)
+    for note in findings.unchecked:
+        typer.echo(f"warning: {note}", err=True)
 
 
 class Format(str, Enum):

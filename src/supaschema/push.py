@@ -2,8 +2,9 @@
 
 History lives in supabase_migrations.schema_migrations (version, statements, name),
 the table the Supabase CLI reads, so `supabase migration list` agrees with us.
-Each file runs with its history row in one transaction; an advisory lock keeps
-two pushes from applying the same file.
+Before anything is written, the pending statements' data preconditions are checked
+read-only against the rows (preflight/); then each file runs with its history row in
+one transaction; an advisory lock keeps two pushes from applying the same file.
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from typing import TYPE_CHECKING
 from .postgres.connection import Target, connect
 from .errors import Problem, UserError
 from .render.files import MigrationFile
+from .preflight.checks import Findings, check_data
+from .preflight.preconditions import Located
 from .sqltext.statements import split_statements
 from .spec.model import API_ROLES
 
@@ -55,6 +58,7 @@ ADOPT_HINT = ("if this database was built before supaschema (hand-written migrat
 class PushResult:
     pending: tuple[MigrationFile, ...]
     applied: tuple[MigrationFile, ...]
+    preflight: Findings
 
 
 def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = False) -> PushResult:
@@ -67,15 +71,20 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
         if not dry_run:
             conn.autocommit = True
             _lock(conn, where)
-        recorded = _recorded(conn, where, create=not dry_run)
+        recorded = _recorded(conn, where)  # the history table is created only once the data checks pass
         pending = _pending(migrations, recorded, _adoptions(conn), where)
+        findings = check_data(conn, _located_statements(pending))
+        if findings.failures:
+            raise UserError(list(findings.failures))
         if dry_run:
-            return PushResult(tuple(pending), ())
+            return PushResult(tuple(pending), (), findings)
+        with conn.transaction():
+            conn.execute(CREATE_HISTORY)
         applied = []
         for migration in pending:
             _apply(conn, migration, target)
             applied.append(migration)
-        return PushResult(tuple(pending), tuple(applied))
+        return PushResult(tuple(pending), tuple(applied), findings)
     except psycopg.errors.ReadOnlySqlTransaction:
         raise UserError(Problem(where, "the database is read-only, so nothing can be pushed",
                                 "push to the primary (not a read replica) with a role that may write")) from None
@@ -115,7 +124,7 @@ def _lock(conn: "psycopg.Connection", where: str) -> None:
     # The lock is released when the connection closes, also after an error.
 
 
-def _recorded(conn: "psycopg.Connection", where: str, create: bool) -> dict[str, tuple[str | None, list[str] | None]]:
+def _recorded(conn: "psycopg.Connection", where: str, create: bool = False) -> dict[str, tuple[str | None, list[str] | None]]:
     with conn.transaction():
         columns = dict(conn.execute(
             "SELECT a.attname, pg_catalog.format_type(a.atttypid, a.atttypmod) FROM pg_catalog.pg_attribute a "
@@ -215,6 +224,11 @@ def adopt(target: Target, migrations: list[MigrationFile], verify: Callable[[], 
                                 "adopt as the database owner (on Supabase: postgres)")) from None
     finally:
         conn.close()
+
+
+def _located_statements(pending: list[MigrationFile]) -> list[tuple[Located, str]]:
+    return [(Located(str(m.path), number), statement)
+            for m in pending for number, statement in enumerate(split_statements(m.read()), 1)]
 
 
 def _content(statements: list[str]) -> str:

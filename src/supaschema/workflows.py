@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from .catalog import snapshot as snap
 from .drift.compare import Drift, compare
@@ -17,6 +18,9 @@ from .plan.render import render_plan
 from .postgres.shadow import Throwaway
 from .spec.model import Spec
 from .catalog.states import committed_snapshot, desired_snapshot, in_parallel, scope_for, snapshot_of
+
+if TYPE_CHECKING:
+    from .preflight.checks import Findings
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,6 +57,41 @@ def repair_plan(throwaway: Throwaway, spec: Spec, templates: Path, live: Target,
     actual = snapshot_of(live, scope, "database")
     desired = desired_snapshot(throwaway, spec, templates, scope)
     return _planned(desired, actual, spec, templates, "Repairs the drift of a live database towards schema.yaml.", allow_destructive)
+
+
+def check_plan_data(live: Target, planned: Planned) -> "Findings":
+    """The repair's data preconditions, counted read-only on the live rows; refuses when rows would fail it."""
+    from .postgres.connection import connect
+    from .preflight.checks import check_data
+    from .preflight.preconditions import Located
+    from .sqltext.statements import split_statements
+
+    statements = [(Located("plan", number), sql) for number, sql in enumerate(split_statements(planned.sql), 1)]
+    conn = connect(live, what="database", read_only=True)
+    try:
+        findings = check_data(conn, statements)
+    finally:
+        conn.close()
+    if findings.failures:
+        raise UserError(list(findings.failures))
+    return findings
+
+
+def refuse_unfilled_columns(planned: Planned, schema: Path) -> None:
+    """`gen` does not write `ADD COLUMN ... NOT NULL` without a default on an existing table: it fails
+    on any database where that table holds rows (production, typically), not on the empty shadow."""
+    from .plan.columns import unfilled_new_columns
+    from .spec.yaml_source import where_declared
+
+    columns = unfilled_new_columns(planned.plan)
+    if not columns:
+        return
+    text = schema.read_text("utf-8")
+    raise UserError([Problem(
+        f"{where_declared(text, str(schema), ['tables', c.table, 'columns', c.name])} ({c.path})",
+        "a new NOT NULL column without a default on an existing table: adding it fails as soon as the table holds a row",
+        "give it a `default:`, or add it with `nullable: true`, run `supaschema gen`, backfill it, "
+        "and make it `nullable: false` in a later migration") for c in columns])
 
 
 def refuse_destructive(planned: Planned) -> None:
