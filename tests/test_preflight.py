@@ -96,3 +96,12 @@ def test_complying_rows_go_through(case, database, project):
     result = run_cli("push", "--db", database.url, cwd=project)
     assert result.code == 0 and f"applied {MIGRATION}" in result.out, result.err
     assert "preconditions hold on the current rows" in result.err
+
+
+def test_a_replayed_add_column_if_not_exists_is_not_refused(database, project):
+    """The column is there already: the statement is a no-op, whatever rows the table holds."""
+    case = {"setup": "", "migration": "ALTER TABLE public.usage_records ADD COLUMN IF NOT EXISTS provider_id text NOT NULL"}
+    prepare(database, project, case, CASES[0]["bad_rows"].replace("(user_id, model_id)", "(user_id, provider_id, model_id)")
+            .replace("', 'gpt-4o')", "', 'openai', 'gpt-4o')"))
+    result = run_cli("push", "--db", database.url, cwd=project)
+    assert result.code == 0 and f"applied {MIGRATION}" in result.out, result.err

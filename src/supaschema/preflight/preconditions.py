@@ -65,7 +65,10 @@ class NewNotNullColumn:
     column: str
 
     def query(self) -> str:
-        return f"SELECT count(*) FROM {self.table.sql}"
+        # Only while the column is absent: ADD COLUMN IF NOT EXISTS replayed on a table that has it is a no-op.
+        return (f"SELECT count(*) FROM {self.table.sql} WHERE NOT EXISTS (SELECT FROM pg_catalog.pg_attribute "
+                f"WHERE attrelid = {literal(self.table.sql)}::pg_catalog.regclass AND attname = {literal(self.column)} "
+                "AND attnum > 0 AND NOT attisdropped)")
 
     def failure(self, count: int) -> str:
         return (f"would fail: {_rows(count, 'of ' + self.table.label + ' exists', 'of ' + self.table.label + ' exist')}, "
