@@ -54,6 +54,9 @@ CASES = [
     (["CREATE TABLE IF NOT EXISTS public.n (a int)", "ALTER TABLE n ADD CONSTRAINT k UNIQUE (a)"], []),
     (["UPDATE t SET c = 0 WHERE c IS NULL", "ALTER TABLE t ALTER COLUMN c SET NOT NULL"], []),
     (["INSERT INTO u (id) VALUES (1)", "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id)"], []),
+    # a write's triggers and cascades reach other tables
+    (["INSERT INTO auth.users (id) VALUES (gen_random_uuid())", "ALTER TABLE user_balances ALTER COLUMN c SET NOT NULL"], []),
+    (["DELETE FROM auth.users", "ALTER TABLE usage_records ADD CONSTRAINT k UNIQUE (a)"], []),
     (["CREATE TABLE u (id int PRIMARY KEY)", "ALTER TABLE t ADD CONSTRAINT f FOREIGN KEY (a) REFERENCES u (id)"], []),
     # statements that may write anywhere end all checking
     (["DO $$ BEGIN UPDATE t SET c = 0; END $$", "ALTER TABLE t ALTER COLUMN c SET NOT NULL"], []),
