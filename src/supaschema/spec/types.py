@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 from ..sqltext.fragments import Fragment
 from ..sqltext.quoting import ident
@@ -154,6 +155,8 @@ def parse_type(text: str) -> TypeName:
     return result
 
 
+# Schemas repeat a handful of types over thousands of columns: parse each spelling once.
+@lru_cache(maxsize=4096)
 def type_sql(text: str) -> Fragment:
     """A column type, re-printed; raises TypeSyntaxError."""
     return Fragment(parse_type(text).sql())
