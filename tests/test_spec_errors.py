@@ -17,6 +17,10 @@ from .helpers import ROOT, run_cli
 
 SCHEMA = (ROOT / "schema.yaml").read_text("utf-8")
 
+CURRENCY = "      currency: {type: text, nullable: false, default: \"'USD'\"}\n      is_active"
+USAGE_POLICY = "        using: (select auth.uid()) = user_id"
+COMMENT = "    comment: Price per 1k tokens for each model and provider."
+
 # (case id, old text, new text, expected message fragment[, text on the line the problem must point at])
 CASES = [
     ("yaml-syntax", "    comment: Price per 1k tokens for each model and provider.", "    comment: [unclosed", "YAML syntax error"),
@@ -63,6 +67,51 @@ CASES = [
     ("view-in-no-migration", "    views: [public.user_usage_daily]\n", "", "view public.user_usage_daily is not in any migration",
      "  - version: \"20251018000001\""),
     ("function-bad-row-type", "    returns: public.usage_records", "    returns: public.usage_records; DROP", "is not a PostgreSQL type"),
+    # What PostgreSQL refuses in a DEFAULT, CHECK, generated column or index predicate, caught before any SQL runs.
+    ("default-subquery", CURRENCY, CURRENCY.replace("\"'USD'\"", "\"(select 'USD')\""), "a subquery is not allowed in a DEFAULT"),
+    ("default-exists", CURRENCY, CURRENCY.replace("\"'USD'\"", "\"exists (select 1 from public.usage_records)\""), "a subquery is not allowed in a DEFAULT"),
+    ("default-aggregate", CURRENCY, CURRENCY.replace("\"'USD'\"", "\"max('USD')\""), "an aggregate function is not allowed in a DEFAULT"),
+    ("default-window", CURRENCY, CURRENCY.replace("\"'USD'\"", "\"row_number() over ()\""), "a window function is not allowed in a DEFAULT"),
+    ("default-set-returning", CURRENCY, CURRENCY.replace("\"'USD'\"", "\"unnest(array['USD'])\""), "a set-returning function is not allowed in a DEFAULT"),
+    ("default-column", CURRENCY, CURRENCY.replace("\"'USD'\"", "model_id"), "a DEFAULT cannot refer to a column ('model_id')"),
+    ("check-subquery", "check: total_spent >= 0}", "check: \"total_spent >= (select 0)\"}", "a subquery is not allowed in a CHECK constraint"),
+    ("check-aggregate", "check: total_spent >= 0}", "check: \"sum(total_spent) >= 0\"}", "an aggregate function is not allowed in a CHECK constraint"),
+    ("index-where-subquery", "        columns: [user_id, created_at desc]", "        columns: [user_id, created_at desc]\n        where: input_tokens > (select 0)",
+     "a subquery is not allowed in an index predicate"),
+    # Unknown columns are found outside a subquery; inside one, names may belong to its own tables.
+    ("policy-unknown-column-next-to-subquery", USAGE_POLICY,
+     "        using: exists (select 1 from public.user_balances b where b.user_id = user_id) and usr_id = user_id",
+     "refers to column 'usr_id'"),
+    ("policy-unknown-column-next-to-in-subquery", USAGE_POLICY,
+     "        using: \"model_id in (select model_id from public.model_pricing) and modl = 'x'\"", "refers to column 'modl'"),
+    # Versions and names: ASCII only, and a trailing newline is not swallowed by `$`.
+    ("version-arabic-indic-digits", "  - version: \"20251018000002\"", "  - version: \"\u0662\u0660\u0662\u0665\u0661\u0660\u0661\u0668\u0660\u0660\u0660\u0660\u0660\u0662\"",
+     "is not a 14-digit timestamp (ASCII digits 0-9)"),
+    ("version-fullwidth-digits", "  - version: \"20251018000002\"", "  - version: \"\uff12\uff10\uff12\uff15\uff11\uff10\uff11\uff18\uff10\uff10\uff10\uff10\uff10\uff12\"",
+     "is not a 14-digit timestamp"),
+    ("version-trailing-newline", "  - version: \"20251018000002\"", "  - version: \"20251018000002\\n\"", "is not a 14-digit timestamp"),
+    ("name-trailing-newline", "    name: seed_model_pricing", "    name: \"seed_model_pricing\\n\"", "must be 1 to 100 lowercase ASCII letters"),
+    ("name-non-ascii-letters", "    name: seed_model_pricing", "    name: seed_model_pr\u0131cing", "must be 1 to 100 lowercase ASCII letters"),
+    # Only the YAML core schema's tags: a tag is refused where it is written, never silently ignored.
+    ("tag-python", COMMENT, "    comment: !!python/object/apply:os.system [echo hi]", "the YAML tag '!!python/object/apply:os.system' is not allowed"),
+    ("tag-python-name", COMMENT, "    comment: !!python/name:os.system ''", "the YAML tag '!!python/name:os.system' is not allowed"),
+    ("tag-local", COMMENT, "    comment: !secret pricing", "the YAML tag '!secret' is not allowed"),
+    ("tag-binary", COMMENT, "    comment: !!binary aGVsbG8=", "the YAML tag '!!binary' is not allowed"),
+    ("tag-on-mapping", "    rls: {enabled: true}\n    policies:\n      Anyone", "    rls: !!omap {enabled: true}\n    policies:\n      Anyone", "the YAML tag '!!omap' is not allowed"),
+    ("tag-on-list", "    unique:\n      - [model_id, provider_id]", "    unique:\n      - !!set [model_id, provider_id]", "the YAML tag '!!set' is not allowed"),
+]
+
+# Edits that must still be accepted: the checks above must not produce false errors.
+ACCEPTED = [
+    ("default-special-values", CURRENCY, CURRENCY.replace("\"'USD'\"", "current_role")),
+    ("default-function-call", CURRENCY, CURRENCY.replace("\"'USD'\"", "\"upper('usd')\"")),
+    ("policy-correlated-subquery", USAGE_POLICY,
+     "        using: exists (select 1 from public.user_balances b where b.user_id = user_id and balance > 0)"),
+    ("policy-subquery-columns-of-its-own-table", USAGE_POLICY,
+     "        using: \"model_id in (select model_id from public.model_pricing where is_active and currency = 'USD')\""),
+    ("policy-quoted-user-column", USAGE_POLICY, "        using: (select auth.uid()) = \"user_id\""),
+    ("tag-core-str", COMMENT, "    comment: !!str 12"),
+    ("implicit-date-value", COMMENT, "    comment: 2024-01-01"),
 ]
 
 
@@ -90,6 +139,37 @@ def test_problem_is_reported_with_its_line(case):
         assert reported == line_of(text, anchor[0])
     else:  # somewhere within the edited lines
         assert edit_line <= reported <= edit_line + new.count("\n"), (reported, edit_line)
+
+
+@pytest.mark.parametrize("case", ACCEPTED, ids=[c[0] for c in ACCEPTED])
+def test_valid_edit_is_accepted(case):
+    _, old, new = case
+    parse_spec(edited(old, new)[0], "schema.yaml")
+
+
+BIG = "x" * 1_000_000
+# Every message that quotes the user's text cuts it: a 1 MB value must not flood the terminal.
+HUGE = [
+    ("seed-number", "      - [openai, gpt-4o, 0.0025, 0.01]", f"      - [openai, gpt-4o, {BIG}, 0.01]", "is not a number"),
+    ("expression", "check: total_spent >= 0}", f"check: \"{BIG} >= \"}}", "does not parse"),
+    ("type", "      model_id: {type: text, nullable: false}", f"      model_id:\n        type: text({BIG}\n        nullable: false", "is not a PostgreSQL type"),
+    # YAML keys longer than 1024 characters must be written as explicit `? key` entries.
+    ("unknown-key", "      model_id: {type: text, nullable: false}", f"      model_id:\n        type: text\n        ? {BIG}\n        : false", "unknown key"),
+    ("name-too-long", "  model_pricing:\n    comment:", f"  ? model_pricing{BIG}\n  :\n    comment:", "longer than PostgreSQL's 63-byte limit"),
+    ("migration-name", "    name: seed_model_pricing", f"    name: {BIG}", "lowercase ASCII letters"),
+    ("choice", "        command: select", f"        command: {BIG}", "is not one of"),
+]
+
+
+@pytest.mark.parametrize("case", HUGE, ids=[c[0] for c in HUGE])
+def test_huge_input_is_cut_in_messages(case):
+    _, old, new, fragment = case
+    with pytest.raises(UserError) as caught:
+        parse_spec(edited(old, new)[0], "schema.yaml")
+    matching = [str(p) for p in caught.value.problems if fragment in str(p)]
+    assert matching, [str(p)[:300] for p in caught.value.problems]
+    assert all(len(str(p)) < 600 for p in caught.value.problems), [len(str(p)) for p in caught.value.problems]
+    assert "more characters)" in matching[0]
 
 
 def test_every_problem_is_reported_not_just_the_first():

@@ -90,12 +90,13 @@ def gen(
     """Render schema.yaml into migrations: the baseline files first, then one new migration per change.
     Lint findings on the desired state go to standard error."""
     refuse_stray_words(ctx)
-    from .render.files import list_migrations, missing_files, next_version, write_all
+    from .render.files import check_migration_name, list_migrations, missing_files, next_version, write_all
     from .render.migrations import render_migrations, templates_for
     from .spec.loader import load_spec
 
     if strict and no_lint:
         raise UserError(Problem("gen", "--strict and --no-lint exclude each other", "use one"))
+    check_migration_name(name)  # before anything is written, even when --name is not used this time
     spec = load_spec(schema)
     templates_dir = templates_for(schema, templates)
     baseline = render_migrations(spec, templates_dir)
@@ -123,11 +124,9 @@ def gen(
         for file in write_all(out, baseline):
             typer.echo(f"wrote {out / file}")
         return
-    from .render.files import check_migration_name
     from .drift.report import to_text
     from .workflows import pending_evolution, refuse_destructive, refuse_unfilled_columns
 
-    check_migration_name(name)
     with shadow(shadow_url) as throwaway:
         if not no_lint:
             _lint_for_gen(throwaway, schema, spec, templates_dir, strict)

@@ -60,7 +60,7 @@ def load(kind: str, key: str, expected: type) -> Any | None:
     try:
         with path.open("rb") as handle:
             value = pickle.load(handle)
-    except (OSError, pickle.PickleError, EOFError, AttributeError, ImportError, TypeError):
+    except Exception:  # noqa: BLE001 - truncated, corrupted or foreign: any entry that does not load is a miss
         return None
     return value if isinstance(value, expected) else None
 
@@ -69,14 +69,17 @@ def store(kind: str, key: str, value: Any) -> None:
     path = _path(kind, key)
     if path is None:
         return
+    tmp = None
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, suffix=".tmp")
         with os.fdopen(fd, "wb") as handle:
             pickle.dump(value, handle, protocol=pickle.HIGHEST_PROTOCOL)
         os.replace(tmp, path)
+        tmp = None
         entries = sorted(path.parent.glob("*.pickle"), key=lambda p: p.stat().st_mtime, reverse=True)
         for old in entries[KEEP:]:
             old.unlink(missing_ok=True)
-    except OSError:
-        pass  # a cache that cannot be written is only slower
+    except Exception:  # noqa: BLE001 - a cache that cannot be written is only slower
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)

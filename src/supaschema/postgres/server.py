@@ -60,7 +60,7 @@ def _version_of(bindir: Path) -> tuple[int, str] | None:
     # "postgres (PostgreSQL) 15.18 (Debian ...)"
     for word in out.split():
         head = word.split(".")[0]
-        if head.isdigit():
+        if head.isascii() and head.isdigit():
             return int(head), out.strip()
     return None
 

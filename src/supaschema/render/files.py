@@ -10,7 +10,8 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, excerpt
+from ..spec.migrations import MIGRATION_NAME, VERSION
 
 
 def missing_files(out_dir: Path, rendered: dict[str, str]) -> list[str]:
@@ -45,8 +46,8 @@ def write_all(out_dir: Path, files: dict[str, str]) -> list[str]:
     return changed
 
 
-MIGRATION_FILE = re.compile(r"^(\d{14})_([a-z0-9_]+)\.sql$")
-MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
+# Always fullmatch: `$` would accept a name ending in a newline. Existing files may have longer names than `gen` writes.
+MIGRATION_FILE = re.compile(rf"({VERSION.pattern})_([a-z0-9_]+)\.sql")
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,7 +74,7 @@ def list_migrations(folder: Path) -> list[MigrationFile]:
         return []
     result, problems = [], []
     for path in sorted(folder.glob("*.sql")):
-        match = MIGRATION_FILE.match(path.name)
+        match = MIGRATION_FILE.fullmatch(path.name)
         if not match:
             problems.append(Problem(str(path), "not a migration file name",
                                     "name it <14-digit UTC timestamp>_<lowercase_name>.sql, or move it out of this folder"))
@@ -88,9 +89,9 @@ def list_migrations(folder: Path) -> list[MigrationFile]:
 
 
 def check_migration_name(name: str) -> str:
-    if not MIGRATION_NAME.match(name):
-        raise UserError(Problem("migration name", f"{name!r} is not a valid migration name",
-                                "use lowercase letters, digits and _ (no spaces or path separators), e.g. add_gpt5_pricing"))
+    if not MIGRATION_NAME.fullmatch(name):
+        raise UserError(Problem("migration name", f"{excerpt(name)} is not a valid migration name",
+                                "use 1 to 100 lowercase ASCII letters, digits and _ (no spaces, newlines or path separators), e.g. add_gpt5_pricing"))
     return name
 
 

@@ -35,8 +35,8 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
         col_type = r.reprinted(f["type"], f"{cpath}.type", type_sql, "is not a PostgreSQL type",
                                "e.g. text, uuid, integer, numeric(12,8), timestamptz, text[], extensions.citext") if "type" in f else None
         nullable = r.src.boolean(f["nullable"], f"{cpath}.nullable") if "nullable" in f else True
-        default = r.expression(f["default"], f"{cpath}.default", set()) if "default" in f else None
-        generated = r.expression(f["generated"], f"{cpath}.generated", names) if "generated" in f else None
+        default = r.expression(f["default"], f"{cpath}.default", set(), place="a DEFAULT") if "default" in f else None
+        generated = r.expression(f["generated"], f"{cpath}.generated", names, place="a generated column") if "generated" in f else None
         identity = r.src.choice(f["identity"], f"{cpath}.identity", IDENTITIES) if "identity" in f else None
         collation = r.src.text(f["collation"], f"{cpath}.collation") if "collation" in f else None
         if collation is not None and not r.name(f["collation"], f"{cpath}.collation", collation):
@@ -49,7 +49,7 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
         if "unique" in f and r.src.boolean(f["unique"], f"{cpath}.unique"):
             inline["unique"].append(name)
         if "check" in f:
-            expr = r.expression(f["check"], f"{cpath}.check", names)
+            expr = r.expression(f["check"], f"{cpath}.check", names, place="a CHECK constraint")
             if expr:
                 inline["checks"].append(s.Check(f"{table}_{name}_check", expr))
         if "references" in f:

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from enum import Enum
 from functools import lru_cache
 
+from ..errors import clipped, excerpt
 from ..sqltext.fragments import Fragment
 
 # PostgreSQL's whitespace, and its comments (-- to the end of the line, /* */ without nesting here).
@@ -39,8 +40,9 @@ class ValueKind(Enum):
 @dataclass(frozen=True, slots=True)
 class ParsedExpression:
     error: str | None
-    columns: frozenset[str] = frozenset()  # unqualified column names it reads
+    columns: frozenset[str] = frozenset()  # unqualified column names it reads, outside its subqueries
     sql: Fragment | None = None  # the re-print that goes into SQL
+    constructs: frozenset[str] = frozenset()  # subquery, aggregate, window... (expression_scope)
 
 
 class Unrepresentable(ValueError):
@@ -52,7 +54,6 @@ class Unrepresentable(ValueError):
 @lru_cache(maxsize=4096)
 def parse_expression(text: str) -> ParsedExpression:
     import sqlglot
-    from sqlglot import exp
 
     if not text.strip():
         return ParsedExpression("is empty")
@@ -71,11 +72,10 @@ def parse_expression(text: str) -> ParsedExpression:
         return ParsedExpression(f"cannot be represented exactly: {exc}")
     if _parse(printed) != tree:
         return ParsedExpression("cannot be represented exactly: its re-print reads differently")
-    if tree.find(exp.From):
-        # A subquery brings its own columns into scope; we cannot tell whose they are.
-        return ParsedExpression(None, frozenset(), Fragment(printed))
-    columns = frozenset(col.name for col in tree.find_all(exp.Column) if not col.table and col.name)
-    return ParsedExpression(None, columns, Fragment(printed))
+    from .expression_scope import constructs, outer_columns
+
+    root = tree.expressions[0]
+    return ParsedExpression(None, outer_columns(root), Fragment(printed), constructs(root))
 
 
 def _tokens(text: str) -> list:
@@ -84,7 +84,7 @@ def _tokens(text: str) -> list:
     try:
         return sqlglot.tokenize(text, read="postgres")
     except sqlglot.errors.SqlglotError as exc:
-        raise ValueError(f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})") from None
+        raise ValueError(f"does not parse as a PostgreSQL expression ({clipped(str(exc).splitlines()[0], 160)})") from None
 
 
 def _parse(text: str):
@@ -96,7 +96,7 @@ def _parse(text: str):
         # The newline keeps a trailing `-- comment` from swallowing the parenthesis.
         statements = sqlglot.parse(f"SELECT ({text}\n)", read="postgres")
     except sqlglot.errors.SqlglotError as exc:
-        return f"does not parse as a PostgreSQL expression ({str(exc).splitlines()[0]})"
+        return f"does not parse as a PostgreSQL expression ({clipped(str(exc).splitlines()[0], 160)})"
     if len(statements) != 1 or not isinstance(statements[0], exp.Select) or len(statements[0].expressions) != 1:
         return "must be a single SQL expression (no ';' or extra statements)"
     return _without_comments(statements[0])
@@ -197,11 +197,11 @@ def _argument_sql(piece: str, default: tuple[int, int] | None, default_at: tuple
     try:
         printed = argument_head_sql(head)
     except TypeSyntaxError as exc:
-        raise ValueError(f"{head.strip()!r} is not `[mode] [name] type`: {exc}") from None
+        raise ValueError(f"{excerpt(head.strip())} is not `[mode] [name] type`: {exc}") from None
     if default is not None:
         parsed = parse_expression(piece[default[1]:])
         if parsed.error:
-            raise ValueError(f"the default of {head.strip()!r} {parsed.error}")
+            raise ValueError(f"the default of {excerpt(head.strip())} {parsed.error}")
         printed += f" DEFAULT {parsed.sql}"
     return printed
 
@@ -246,7 +246,7 @@ def parse_query(text: str) -> ParsedQuery:
             return ParsedQuery(single)
         statements = sqlglot.parse(text, read="postgres")
     except sqlglot.errors.SqlglotError as exc:
-        return ParsedQuery(f"does not parse as a PostgreSQL query ({str(exc).splitlines()[0]})")
+        return ParsedQuery(f"does not parse as a PostgreSQL query ({clipped(str(exc).splitlines()[0], 160)})")
     if len(statements) != 1:
         return ParsedQuery(single)
     if not isinstance(statements[0], exp.Query):

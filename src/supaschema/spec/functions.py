@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .expressions import arguments_sql
 from ..sqltext.fragments import Fragment
@@ -38,7 +39,7 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         revoke = _roles(r, f.get("revoke_execute_from"), f"{path}.revoke_execute_from")
         grant = _roles(r, f.get("grant_execute_to"), f"{path}.grant_execute_to")
         if language is not None and not re.fullmatch(r"[a-z][a-z0-9_]*", language):
-            r.src.problem(f["language"], f"{path}.language", f"{language!r} is not a language name", "e.g. plpgsql or sql")
+            r.src.problem(f["language"], f"{path}.language", f"{excerpt(language)} is not a language name", "e.g. plpgsql or sql")
             language = None
         if definer and search_path is None:
             r.src.problem(value, path, "a SECURITY DEFINER function must pin its search_path",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .reading import Reader
 
@@ -23,13 +24,13 @@ def read_indexes(r: Reader, node: yaml.Node, path: str, column_names: set[str] |
             words = entry.split()
             order = words[1].lower() if len(words) == 2 else "asc"
             if not words or len(words) > 2 or order not in ("asc", "desc"):
-                r.src.problem(f["columns"], f"{ipath}.columns", f"{entry!r} is not `column` or `column asc|desc`")
+                r.src.problem(f["columns"], f"{ipath}.columns", f"{excerpt(entry)} is not `column` or `column asc|desc`")
                 continue
             if r.columns_exist(f["columns"], f"{ipath}.columns", [words[0]], column_names, table):
                 columns.append(s.IndexColumn(words[0], order == "desc"))
         unique = bool(r.src.boolean(f["unique"], f"{ipath}.unique")) if "unique" in f else False
         method = r.src.choice(f["using"], f"{ipath}.using", INDEX_METHODS) if "using" in f else "btree"
-        where = r.expression(f["where"], f"{ipath}.where", column_names) if "where" in f else None
+        where = r.expression(f["where"], f"{ipath}.where", column_names, place="an index predicate") if "where" in f else None
         if columns and method:
             result.append(s.Index(name, tuple(columns), unique, method, where))
     return result

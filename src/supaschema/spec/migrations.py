@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .reading import Reader, split_qualified
 from .tables import check_references
@@ -13,8 +14,9 @@ from .yaml_source import closest
 
 MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums", "schemas"}
 MIGRATION_REQUIRED = {"version", "name"}
-VERSION = re.compile(r"^\d{14}$")
-MIGRATION_NAME = re.compile(r"^[a-z0-9_]+$")
+# Always fullmatch, with ASCII classes: `\d` takes any script's digits, and `$` matches before a final newline.
+VERSION = re.compile(r"[0-9]{14}")
+MIGRATION_NAME = re.compile(r"[a-z0-9_]{1,100}")  # the file name stays far below 255 bytes
 
 
 def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=(),
@@ -39,15 +41,15 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         f = r.src.fields(item, path, MIGRATION_KEYS, MIGRATION_REQUIRED)
         version = r.src.text(f["version"], f"{path}.version") if "version" in f else None
         name = r.src.text(f["name"], f"{path}.name") if "name" in f else None
-        if version is not None and not VERSION.match(version):
-            r.src.problem(f["version"], f"{path}.version", f"{version!r} is not a 14-digit timestamp", 'write it quoted, e.g. "20251018000001"')
+        if version is not None and not VERSION.fullmatch(version):
+            r.src.problem(f["version"], f"{path}.version", f"{excerpt(version)} is not a 14-digit timestamp (ASCII digits 0-9)", 'write it quoted, e.g. "20251018000001"')
             version = None
         if version is not None:
             if version <= last_version:
                 r.src.problem(f["version"], f"{path}.version", f"{version} does not come after {last_version}", "versions must increase down the list")
             last_version = max(version, last_version)
-        if name is not None and not MIGRATION_NAME.match(name):
-            r.src.problem(f["name"], f"{path}.name", f"{name!r} must be lowercase letters, digits and _", "e.g. create_pricing_tables")
+        if name is not None and not MIGRATION_NAME.fullmatch(name):
+            r.src.problem(f["name"], f"{path}.name", f"{excerpt(name)} must be 1 to 100 lowercase ASCII letters, digits and _", "e.g. create_pricing_tables")
             name = None
         description = (r.src.text(f["description"], f"{path}.description") or "") if "description" in f else ""
         contents: dict[str, list] = {}
@@ -58,7 +60,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
             for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
                 ref_q = ".".join(split_qualified(ref)) if kind in ("functions", "views", "enums") else ref
                 if ref_q not in known:
-                    r.src.problem(f[kind], f"{path}.{kind}", f"{ref!r} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
+                    r.src.problem(f[kind], f"{path}.{kind}", f"{excerpt(ref)} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
                     continue
                 place(r, placed, (kind, ref_q), i, f[kind], path)
                 refs.append(ref_q)
@@ -68,7 +70,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
             for table, _, pnode in r.src.items(entry, f"{path}.policies"):
                 pname = r.src.text(pnode, f"{path}.policies.{table}")
                 if (table, pname) not in policy_keys:
-                    r.src.problem(pnode, f"{path}.policies", f"policy {pname!r} on table {table!r} is not declared",
+                    r.src.problem(pnode, f"{path}.policies", f"policy {excerpt(pname)} on table {excerpt(table)} is not declared",
                                      closest(f"{pname}", sorted(p for t, p in policy_keys if t == table)))
                     continue
                 place(r, placed, ("policies", (table, pname)), i, pnode, path)
@@ -134,5 +136,5 @@ def check_placement(r: Reader, node, placed, table_names, policy_keys, function_
 def _label(key: tuple) -> str:
     kind, ref = key
     if kind == "policies":
-        return f"policy {ref[1]!r} on {ref[0]}"
+        return f"policy {excerpt(ref[1])} on {ref[0]}"
     return f"{kind[:-1]} {ref}"

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..errors import excerpt
 from ..sqltext.fragments import Fragment, control_character
 from .expressions import parse_expression
 from .yaml_source import Source, closest
@@ -26,9 +27,9 @@ def identifier_error(name: str) -> str | None:
     if not name:
         return "a name cannot be empty"
     if (char := control_character(name)) is not None:
-        return f"{name!r} holds the control character {char}; names cannot hold line breaks or other control characters"
+        return f"{excerpt(name)} holds the control character {char}; names cannot hold line breaks or other control characters"
     if len(name.encode()) > MAX_IDENTIFIER:
-        return f"{name!r} is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit for names"
+        return f"{excerpt(name)} is longer than PostgreSQL's {MAX_IDENTIFIER}-byte limit for names"
     return None
 
 
@@ -67,10 +68,12 @@ class Reader:
         try:
             return printer(text)
         except ValueError as exc:  # the printers' syntax errors
-            self.src.problem(node, path, f"{text!r} {what} ({exc})", fix)
+            self.src.problem(node, path, f"{excerpt(text)} {what} ({exc})", fix)
             return None
 
-    def expression(self, node: yaml.Node, path: str, columns: set[str] | None = None) -> Fragment | None:
+    def expression(self, node: yaml.Node, path: str, columns: set[str] | None = None, *, place: str | None = None) -> Fragment | None:
+        """An expression; `columns` are the names it may read (None: unchecked), `place` names where it goes
+        when that place refuses subqueries, aggregates, window and set-returning functions (a DEFAULT, a CHECK...)."""
         text = self.src.text(node, path)
         if text is None:
             return None
@@ -78,13 +81,25 @@ class Reader:
         if parsed.error:
             fix = ("rewrite it with plain '...' strings, \"...\" names, words, numbers and operators"
                    if "represented" in parsed.error else "write one PostgreSQL expression, e.g. `price >= 0`")
-            self.src.problem(node, path, f"{text!r} {parsed.error}", fix)
+            self.src.problem(node, path, f"{excerpt(text)} {parsed.error}", fix)
             return None
+        ok = True
+        if place is not None:
+            for construct in sorted(parsed.constructs):
+                self.src.problem(node, path, f"{construct} is not allowed in {place} (PostgreSQL refuses it)",
+                                 f"{place} is computed from the row alone: use constants, operators and plain functions "
+                                 "(a trigger can look up other rows)")
+                ok = False
         if columns is not None:
             for missing in sorted(parsed.columns - columns):
-                self.src.problem(node, path, f"refers to column {missing!r}, which the table does not have",
-                                 closest(missing, sorted(columns)))
-        return parsed.sql
+                if columns or place is None:
+                    self.src.problem(node, path, f"refers to column {excerpt(missing)}, which the table does not have",
+                                     closest(missing, sorted(columns)))
+                else:
+                    self.src.problem(node, path, f"{place} cannot refer to a column ({excerpt(missing)})",
+                                     "use a constant or a function call; for a value computed from other columns use `generated:`")
+                ok = False
+        return parsed.sql if ok else None
 
     def columns_exist(self, node: yaml.Node, path: str, names: list[str], table_columns: set[str] | None, table: str) -> bool:
         if table_columns is None:  # a view selecting `*`: its columns are known only to PostgreSQL
@@ -92,6 +107,6 @@ class Reader:
         ok = True
         for name in names:
             if name not in table_columns:
-                self.src.problem(node, path, f"column {name!r} does not exist in table {table!r}", closest(name, sorted(table_columns)))
+                self.src.problem(node, path, f"column {excerpt(name)} does not exist in table {excerpt(table)}", closest(name, sorted(table_columns)))
                 ok = False
         return ok

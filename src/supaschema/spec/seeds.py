@@ -6,10 +6,11 @@ from decimal import Decimal, InvalidOperation
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .expressions import ValueKind, value_kind
 from .reading import Reader
-from .yaml_source import NULL_TAG, closest
+from .yaml_source import closest, is_null
 
 SEED_KEYS = {"key", "columns", "rows"}
 _INVALID = object()
@@ -23,7 +24,7 @@ def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table]) -> list[s.Seed
         f = r.src.fields(value, path, SEED_KEYS, SEED_KEYS)
         table = by_name.get(name)
         if table is None:
-            r.src.problem(key_node, path, f"seeds name table {name!r}, which is not declared", closest(name, sorted(by_name)))
+            r.src.problem(key_node, path, f"seeds name table {excerpt(name)}, which is not declared", closest(name, sorted(by_name)))
             continue
         if f.keys() != SEED_KEYS:
             continue
@@ -75,7 +76,7 @@ def read_seed_value(r: Reader, node: yaml.Node, path: str, kind: ValueKind, null
     if not isinstance(node, yaml.ScalarNode):
         r.src.problem(node, path, "expected a single value")
         return _INVALID
-    if node.tag == NULL_TAG and node.style is None:
+    if is_null(node):
         if not nullable:
             r.src.problem(node, path, "is null but the column is NOT NULL")
             return _INVALID
@@ -88,14 +89,14 @@ def read_seed_value(r: Reader, node: yaml.Node, path: str, kind: ValueKind, null
         try:
             number = Decimal(raw.strip())
         except InvalidOperation:
-            r.src.problem(node, path, f"{raw!r} is not a number", "write a plain decimal such as 0.0025")
+            r.src.problem(node, path, f"{excerpt(raw)} is not a number", "write a plain decimal such as 0.0025")
             return _INVALID
         if not number.is_finite():
-            r.src.problem(node, path, f"{raw!r} is not a finite number")
+            r.src.problem(node, path, f"{excerpt(raw)} is not a finite number")
             return _INVALID
         if kind is ValueKind.INTEGER:
             if number != number.to_integral_value():
-                r.src.problem(node, path, f"{raw!r} is not a whole number")
+                r.src.problem(node, path, f"{excerpt(raw)} is not a whole number")
                 return _INVALID
             return int(number)
         return number

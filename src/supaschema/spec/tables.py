@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .columns import read_columns, read_foreign_key
 from .indexes import read_indexes
@@ -59,7 +60,7 @@ def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str) ->
     checks = list(inline["checks"])
     if "checks" in f:
         for cname, cnode, value in r.src.items(f["checks"], f"{path}.checks"):
-            expr = r.expression(value, f"{path}.checks.{cname}", column_names)
+            expr = r.expression(value, f"{path}.checks.{cname}", column_names, place="a CHECK constraint")
             if r.name(cnode, f"{path}.checks", cname) and expr:
                 checks.append(s.Check(cname, expr))
     foreign_keys = list(inline["foreign_keys"])
@@ -85,9 +86,9 @@ def check_constraint_names(r: Reader, node, path, table, primary_key, uniques, c
     names += [fk.name for fk in foreign_keys] + [i.name for i in indexes]
     for cname in names:
         if cname in seen:
-            r.src.problem(node, path, f"two constraints or indexes would both be named {cname!r}", "name one of them explicitly")
+            r.src.problem(node, path, f"two constraints or indexes would both be named {excerpt(cname)}", "name one of them explicitly")
         elif len(cname.encode()) > MAX_IDENTIFIER:
-            r.src.problem(node, path, f"constraint name {cname!r} is longer than {MAX_IDENTIFIER} bytes",
+            r.src.problem(node, path, f"constraint name {excerpt(cname)} is longer than {MAX_IDENTIFIER} bytes",
                              "declare it under `checks:`/`foreign_keys:` with a shorter name")
         seen.add(cname)
 
@@ -106,7 +107,7 @@ def read_grants(r: Reader, node: yaml.Node, path: str) -> list[tuple[str, tuple[
             continue
         privileges = [p.lower() for p in r.src.texts(value, f"{path}.{role}")]
         for bad in sorted(set(privileges) - TABLE_PRIVILEGES):
-            r.src.problem(value, f"{path}.{role}", f"unknown privilege {bad!r}", closest(bad, sorted(TABLE_PRIVILEGES)))
+            r.src.problem(value, f"{path}.{role}", f"unknown privilege {excerpt(bad)}", closest(bad, sorted(TABLE_PRIVILEGES)))
         result.append((role, tuple(p for p in privileges if p in TABLE_PRIVILEGES)))
     return result
 
@@ -122,4 +123,4 @@ def check_references(r: Reader, tables: list[s.Table]) -> None:
             continue
         for col in ref_columns:
             if col not in known:
-                r.src.problem(node, path, f"references column {col!r}, which {schema}.{table} does not have", closest(col, sorted(known)))
+                r.src.problem(node, path, f"references column {excerpt(col)}, which {schema}.{table} does not have", closest(col, sorted(known)))

@@ -14,7 +14,7 @@ from typing import TypeVar
 
 import yaml
 
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, clipped, excerpt
 
 T = TypeVar("T")
 
@@ -48,7 +48,7 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's compo
 
 def compose(text: str, filename: str) -> yaml.Node | None:
     try:
-        return yaml.compose(text, Loader=_Loader)
+        root = yaml.compose(text, Loader=_Loader)
     except yaml.MarkedYAMLError as exc:
         # The context mark is where the broken construct starts (an unclosed '['),
         # which is where the user has to look; the problem mark is where YAML gave up.
@@ -63,6 +63,40 @@ def compose(text: str, filename: str) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise UserError(Problem(filename, f"YAML error: {exc}", "fix the YAML syntax")) from None
+    if root is not None and (problems := _tag_problems(root, filename)):
+        raise UserError(problems)
+    return root
+
+
+# The YAML core schema. Anything else (!!python/object, !!binary, !custom) is refused, never ignored.
+CORE_TAGS = frozenset({STR_TAG, BOOL_TAG, NULL_TAG, *(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "seq", "map"))})
+
+
+def _tag_problems(root: yaml.Node, filename: str) -> list[Problem]:
+    # _Loader resolves untagged scalars to null, bool or str only: any other tag was written by the user.
+    problems, seen, stack = [], set(), [root]
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:  # aliases share nodes, and may even loop
+            continue
+        seen.add(id(node))
+        if node.tag not in CORE_TAGS:
+            problems.append(Problem(f"{filename}:{node.start_mark.line + 1}", f"the YAML tag {excerpt(_shorthand(node.tag))} is not allowed",
+                                    "remove the tag: schema.yaml takes plain values (strings, numbers, true/false, null, lists, mappings)"))
+        if isinstance(node, yaml.SequenceNode):
+            stack.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            stack.extend(item for pair in node.value for item in pair)
+    return sorted(problems, key=_line_of)
+
+
+def _shorthand(tag: str) -> str:
+    return "!!" + tag.removeprefix("tag:yaml.org,2002:") if tag.startswith("tag:yaml.org,2002:") else tag
+
+
+def is_null(node: yaml.Node) -> bool:
+    # A quoted "null" is a string (tagged str); libyaml marks plain style '' where PyYAML says None.
+    return isinstance(node, yaml.ScalarNode) and node.tag == NULL_TAG
 
 
 def describe(node: yaml.Node) -> str:
@@ -72,7 +106,7 @@ def describe(node: yaml.Node) -> str:
         return "a list"
     if node.tag == NULL_TAG:
         return "nothing (null)"
-    return f"{node.value!r}"
+    return f"{excerpt(node.value)}"
 
 
 @dataclass
@@ -86,6 +120,7 @@ class Source:
         return f"{self.filename}:{node.start_mark.line + 1}"
 
     def problem(self, node: yaml.Node, path: str, what: str, fix: str = "") -> None:
+        path = ".".join(clipped(part) for part in path.split("."))  # paths hold the user's names
         self.problems.append(Problem(self.where(node), f"{path}: {what}" if path else what, fix))
 
     def raise_if_any(self) -> None:
@@ -106,7 +141,7 @@ class Source:
                 continue
             key = key_node.value
             if key in seen:
-                self.problem(key_node, path, f"duplicate name {key!r} (first defined at line {seen[key].start_mark.line + 1})",
+                self.problem(key_node, path, f"duplicate name {excerpt(key)} (first defined at line {seen[key].start_mark.line + 1})",
                              "remove or rename one of them")
                 continue
             seen[key] = key_node
@@ -121,12 +156,12 @@ class Source:
         for key, key_node, value_node in self.items(node, path):
             if key not in allowed:
                 close = difflib.get_close_matches(key, sorted(allowed), n=1)
-                fix = f"did you mean {close[0]!r}?" if close else "valid keys: " + ", ".join(sorted(allowed))
-                self.problem(key_node, path, f"unknown key {key!r}", fix)
+                fix = f"did you mean {excerpt(close[0])}?" if close else "valid keys: " + ", ".join(sorted(allowed))
+                self.problem(key_node, path, f"unknown key {excerpt(key)}", fix)
                 continue
             found[key] = value_node
         for key in sorted(required - found.keys()):
-            self.problem(node, path, f"missing required key {key!r}", f"add `{key}:`")
+            self.problem(node, path, f"missing required key {excerpt(key)}", f"add `{key}:`")
         return found
 
     def sequence(self, node: yaml.Node, path: str) -> list[yaml.Node]:
@@ -138,7 +173,7 @@ class Source:
     def text(self, node: yaml.Node, path: str, *, allow_null: bool = False) -> str | None:
         """A scalar as typed: `0.0025` stays "0.0025", `now()` stays "now()"."""
         if isinstance(node, yaml.ScalarNode):
-            if node.tag == NULL_TAG and node.style is None:
+            if is_null(node):
                 if allow_null:
                     return None
                 self.problem(node, path, "expected a value, found nothing", "write a value or remove the key")
@@ -172,7 +207,7 @@ class Source:
         key = " ".join(value.lower().split())
         if key in options:
             return options[key]
-        self.problem(node, path, f"{value!r} is not one of: {', '.join(options)}")
+        self.problem(node, path, f"{excerpt(value)} is not one of: {', '.join(options)}")
         return None
 
 
@@ -183,7 +218,7 @@ def _line_of(problem: Problem) -> tuple[int, str]:
 
 def closest(name: str, candidates: list[str]) -> str:
     match = difflib.get_close_matches(name, candidates, n=1)
-    return f"did you mean {match[0]!r}?" if match else ("known: " + ", ".join(candidates) if candidates else "")
+    return f"did you mean {excerpt(match[0])}?" if match else ("known: " + ", ".join(candidates) if candidates else "")
 
 
 
