@@ -98,6 +98,15 @@ CASES = [
     ("tag-local", COMMENT, "    comment: !secret pricing", "the YAML tag '!secret' is not allowed"),
     ("tag-binary", COMMENT, "    comment: !!binary aGVsbG8=", "the YAML tag '!!binary' is not allowed"),
     ("tag-on-mapping", "    rls: {enabled: true}\n    policies:\n      Anyone", "    rls: !!omap {enabled: true}\n    policies:\n      Anyone", "the YAML tag '!!omap' is not allowed"),
+    # Seed rows PostgreSQL would refuse at push time, refused at their row instead.
+    ("seed-numeric-overflow", "      - [openai, gpt-4o, 0.0025, 0.01]", "      - [openai, gpt-4o, 99999, 0.01]", "'99999' does not fit numeric(12,8)"),
+    ("seed-breaks-check", "      - [openai, gpt-4o, 0.0025, 0.01]", "      - [openai, gpt-4o, -0.5, 0.01]",
+     "breaks CHECK model_pricing_input_price_per_1k_tokens_check ('input_price_per_1k_tokens >= 0') with input_price_per_1k_tokens = -0.5"),
+    ("seed-null-in-not-null", "      - [openai, gpt-4o, 0.0025, 0.01]", "      - [openai, gpt-4o, null, 0.01]", "is null but the column is NOT NULL"),
+    ("seed-omits-not-null-column", "      is_active: {type: boolean, nullable: false, default: \"true\"}", "      is_active: {type: boolean, nullable: false}",
+     "column 'is_active' is NOT NULL and has no default", "    columns: [provider_id, model_id, input_price_per_1k_tokens"),
+    ("seed-fills-generated-column", "      model_id: {type: text, nullable: false}", "      model_id: {type: text, generated: \"upper(provider_id)\"}",
+     "column 'model_id' is generated: PostgreSQL refuses values for it", "    columns: [provider_id, model_id, input_price_per_1k_tokens"),
     ("tag-on-list", "    unique:\n      - [model_id, provider_id]", "    unique:\n      - !!set [model_id, provider_id]", "the YAML tag '!!set' is not allowed"),
 ]
 

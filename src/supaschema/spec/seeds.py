@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from decimal import Decimal, InvalidOperation
-
 import yaml
 
 from ..errors import excerpt
 from . import model as s
-from .expressions import ValueKind, value_kind
+from .expressions import ValueKind
 from .reading import Reader
+from .seed_checks import check_row
+from .seed_values import BadValue, Domain, canonical, domain_of, number, text
 from .yaml_source import closest, is_null
 
 SEED_KEYS = {"key", "columns", "rows"}
@@ -37,20 +37,35 @@ def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table]) -> list[s.Seed
         if missing := [k for k in key_columns if k not in columns]:
             r.src.problem(f["key"], f"{path}.key", f"key column(s) {', '.join(missing)} are not in `columns`", "list every key column under columns")
             continue
-        unique_sets = [set(u.columns) for u in table.uniques] + ([set(table.primary_key.columns)] if table.primary_key else [])
-        if set(key_columns) not in unique_sets:
+        if set(key_columns) not in [set(u) for u in unique_column_sets(table)]:
             r.src.problem(f["key"], f"{path}.key", f"no primary key or unique constraint on ({', '.join(key_columns)}), so ON CONFLICT cannot use it",
                              f"add `unique: [[{', '.join(key_columns)}]]` to table {name}")
             continue
+        check_insertable(r, f["columns"], f"{path}.columns", table, columns)
         rows = read_seed_rows(r, f["rows"], path, table, columns, key_columns)
         result.append(s.Seed(table.schema, name, tuple(key_columns), tuple(columns), tuple(rows)))
     return result
 
 
+def check_insertable(r: Reader, node: yaml.Node, path: str, table: s.Table, columns: list[str]) -> None:
+    """Every row inserts the listed columns and lets the others take their default: both must be possible."""
+    for column in table.columns:
+        listed = column.name in columns
+        if not listed and not column.nullable and column.default is None and column.identity is None and column.generated is None:
+            r.src.problem(node, path, f"column {excerpt(column.name)} is NOT NULL and has no default, so every row would break NOT NULL",
+                          f"add {column.name} to `columns` (and a value to each row), or give the column a default")
+        elif listed and (column.generated is not None or column.identity == "always"):
+            what = "generated" if column.generated is not None else "an identity GENERATED ALWAYS"
+            r.src.problem(node, path, f"column {excerpt(column.name)} is {what}: PostgreSQL refuses values for it",
+                          f"remove {column.name} from `columns` and its values from the rows")
+
+
 def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, columns: list[str], key: list[str]) -> list[tuple]:
     rows: list[tuple] = []
-    seen_keys: dict[tuple, int] = {}
-    kinds = [value_kind(table.column(c).type) for c in columns]
+    domains = [domain_of(table.column(c).type) for c in columns]
+    # The seed key and every other unique constraint the rows fill: equal under PostgreSQL's equality is a duplicate.
+    uniques = [tuple(key)] + [u for u in unique_column_sets(table) if set(u) <= set(columns) and set(u) != set(key)]
+    seen: dict[tuple, dict[tuple, int]] = {u: {} for u in uniques}
     for i, row_node in enumerate(r.src.sequence(node, f"{path}.rows")):
         rpath = f"{path}.rows[{i}]"
         cells = r.src.sequence(row_node, rpath)
@@ -58,49 +73,52 @@ def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, column
             r.src.problem(row_node, rpath, f"has {len(cells)} values but `columns` names {len(columns)} ({', '.join(columns)})",
                              "give one value per column, in that order")
             continue
-        values = []
-        for column, kind, cell in zip(columns, kinds, cells):
-            values.append(read_seed_value(r, cell, f"{rpath}.{column}", kind, table.column(column).nullable))
+        values = [read_seed_value(r, cell, f"{rpath}.{column}", domain, table.column(column).nullable)
+                  for column, domain, cell in zip(columns, domains, cells)]
         if any(v is _INVALID for v in values):
             continue
-        row_key = tuple(values[columns.index(k)] for k in key)
-        if row_key in seen_keys:
-            r.src.problem(row_node, rpath, f"duplicate key {row_key} (also row {seen_keys[row_key]})", "remove one of the rows")
+        if not _unique_in_seed(r, row_node, rpath, i, dict(zip(columns, zip(values, domains))), seen):
             continue
-        seen_keys[row_key] = i
+        check_row(r, row_node, rpath, table, dict(zip(columns, values)))
         rows.append(tuple(values))
     return rows
 
 
-def read_seed_value(r: Reader, node: yaml.Node, path: str, kind: ValueKind, nullable: bool):
+def unique_column_sets(table: s.Table) -> list[tuple[str, ...]]:
+    return ([table.primary_key.columns] if table.primary_key else []) + [u.columns for u in table.uniques]
+
+
+def _unique_in_seed(r: Reader, row_node: yaml.Node, rpath: str, index: int, cells: dict, seen: dict) -> bool:
+    for i, (columns, earlier) in enumerate(seen.items()):
+        if any(cells[c][0] is None for c in columns):
+            continue  # NULLs are distinct in a unique constraint
+        canonical_key = tuple(canonical(*cells[c]) for c in columns)
+        if canonical_key in earlier:
+            shown = ", ".join(excerpt(str(cells[c][0])) for c in columns)
+            what = "duplicate key" if i == 0 else f"duplicate value for unique ({', '.join(columns)})"
+            r.src.problem(row_node, rpath, f"{what} ({shown}) (also row {earlier[canonical_key]}; PostgreSQL compares them as equal)",
+                          "remove one of the rows")
+            return False
+        earlier[canonical_key] = index
+    return True
+
+
+def read_seed_value(r: Reader, node: yaml.Node, path: str, domain: Domain, nullable: bool):
     if not isinstance(node, yaml.ScalarNode):
         r.src.problem(node, path, "expected a single value")
         return _INVALID
     if is_null(node):
         if not nullable:
-            r.src.problem(node, path, "is null but the column is NOT NULL")
+            r.src.problem(node, path, "is null but the column is NOT NULL", "give a value, or declare the column `nullable: true`")
             return _INVALID
         return None
-    raw = node.value
-    if kind is ValueKind.BOOLEAN:
+    if domain.kind is ValueKind.BOOLEAN:
         value = r.src.boolean(node, path)
         return _INVALID if value is None else value
-    if kind in (ValueKind.NUMBER, ValueKind.INTEGER):
-        try:
-            number = Decimal(raw.strip())
-        except InvalidOperation:
-            r.src.problem(node, path, f"{excerpt(raw)} is not a number", "write a plain decimal such as 0.0025")
-            return _INVALID
-        if not number.is_finite():
-            r.src.problem(node, path, f"{excerpt(raw)} is not a finite number")
-            return _INVALID
-        if kind is ValueKind.INTEGER:
-            if number != number.to_integral_value():
-                r.src.problem(node, path, f"{excerpt(raw)} is not a whole number")
-                return _INVALID
-            return int(number)
-        return number
-    if "\0" in raw:
-        r.src.problem(node, path, "text cannot hold a NUL character")
+    try:
+        if domain.kind in (ValueKind.NUMBER, ValueKind.INTEGER):
+            return number(node.value, domain)
+        return text(node.value, domain)
+    except BadValue as bad:
+        r.src.problem(node, path, bad.what, bad.fix)
         return _INVALID
-    return raw
