@@ -11,8 +11,8 @@ from pathlib import Path
 
 from .. import progress
 from ..catalog import snapshot as snap
-from ..postgres.connection import Target, connect
-from ..errors import Problem, UserError
+from ..postgres.connection import MigrationFailed, Target, connect
+from ..errors import Problem, UserError, clipped
 from ..sqltext.quoting import qualified
 from ..catalog.introspect import Scope, SeedScope, introspect
 from ..render.migrations import render_migrations
@@ -81,8 +81,37 @@ def _unreadable_seed_tables(conn, scope: Scope) -> list[str]:
 
 
 def desired_snapshot(throwaway: Throwaway, spec: Spec, templates: Path, scope: Scope) -> snap.Snapshot:
-    migrations = list(render_migrations(spec, templates).items())
-    return _applied_snapshot(throwaway, [(f"{name} (rendered from schema.yaml)", sql) for name, sql in migrations], scope, "desired")
+    migrations = [(f"{name} (rendered from schema.yaml)", sql) for name, sql in render_migrations(spec, templates).items()]
+    try:
+        return _applied_snapshot(throwaway, migrations, scope, "desired")
+    except MigrationFailed as failed:
+        raise blame_schema(throwaway, spec, templates, migrations, failed) from None
+
+
+def blame_schema(throwaway: Throwaway, spec: Spec, templates: Path, migrations: list[tuple[str, str]],
+                 failed: MigrationFailed) -> UserError:
+    """PostgreSQL refused the rendered SQL: name the schema.yaml object (a seed: its row) and line, not the file."""
+    from ..render.origins import origin_of, seed_rows
+    from ..sqltext.statements import split_statements
+
+    index = next((i for i, (origin, _) in enumerate(migrations) if origin == failed.origin), None)
+    if index is None:
+        return failed
+    before, migration = migrations[:index], spec.migrations[index]
+    statements = split_statements(migrations[index][1])
+    found = throwaway.first_failure(before, statements)
+    origin = origin_of(statements[found[0]], spec, migration, templates) if found else None
+    if origin is None:
+        return failed
+    message = found[1]
+    if origin.seed is not None:  # which row: each alone, after what the file did before the INSERT
+        rows = seed_rows(spec, migration, origin.seed, templates)
+        earlier = [("", "\n;\n".join(statements[:found[0]]))] if found[0] else []
+        row = throwaway.first_failure([*before, *earlier], [sql for sql, _ in rows])
+        if row is not None:
+            origin, message = rows[row[0]][1], row[1]
+    return UserError(Problem(f"{spec.source}:{origin.line}", f"{origin.path}: PostgreSQL refuses it: {clipped(message, 300)}",
+                             "fix it in schema.yaml (found on a throwaway shadow database: nothing was applied anywhere else)"))
 
 
 def committed_files(folder: Path) -> list[tuple[str, str]]:

@@ -98,6 +98,26 @@ def begin_catalog_read(conn: "psycopg.Connection") -> None:
     conn.execute("SET LOCAL row_security = off")
 
 
+class MigrationFailed(UserError):
+    """A migration PostgreSQL refused; `origin` and `message` let a caller blame the source it came from."""
+
+    def __init__(self, problem: Problem, origin: str, message: str):
+        super().__init__(problem)
+        self.origin, self.message = origin, message
+
+
+def first_failure(conn: "psycopg.Connection", statements: list[str]) -> tuple[int, str] | None:
+    """Run statements one by one (autocommit): the index and message of the first one PostgreSQL refuses."""
+    import psycopg
+
+    for index, statement in enumerate(statements):
+        try:
+            conn.execute(statement)
+        except psycopg.Error as exc:
+            return index, conninfo.mask((exc.diag.message_primary or str(exc)).strip(), (conn.info.password or "",))
+    return None
+
+
 def apply_sql(conn: "psycopg.Connection", sql: str, origin: str) -> None:
     """Run a whole migration file; on error, name the file, line and statement."""
     import psycopg
@@ -116,8 +136,8 @@ def apply_sql(conn: "psycopg.Connection", sql: str, origin: str) -> None:
             raise UserError(Problem(where, f"the shadow server's role lacks a privilege: {message}{detail}",
                                     "connect --shadow-url as a role that has it (a superuser has all), "
                                     "or leave --shadow-url out to use a local throwaway server")) from None
-        raise UserError(Problem(where, f"PostgreSQL rejected the migration: {message}{detail}",
-                                "fix the SQL (or schema.yaml, then `supaschema gen`)")) from None
+        raise MigrationFailed(Problem(where, f"PostgreSQL rejected the migration: {message}{detail}",
+                                      "fix the SQL (or schema.yaml, then `supaschema gen`)"), origin, message) from None
 
 
 def _statement_at(sql: str, position: int) -> str:

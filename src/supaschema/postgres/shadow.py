@@ -18,7 +18,7 @@ from importlib import resources
 
 from .. import progress
 from ..errors import Problem, UserError
-from ..postgres.connection import Target, apply_sql, connect
+from ..postgres.connection import Target, apply_sql, connect, first_failure
 from ..sqltext.statements import split_statements
 from ..sqltext.quoting import ident
 from .stub_roles import RoleFootprint, ensure_roles, require_createdb, who_am_i
@@ -108,6 +108,15 @@ class Throwaway:
                                                                   f"({len(split_statements(sql))} statements)"):
                     apply_sql(conn, sql, origin)
         return target
+
+    def first_failure(self, migrations: list[tuple[str, str]], statements: list[str]) -> tuple[int, str] | None:
+        """On a new database with these migrations applied: the first of `statements` PostgreSQL refuses."""
+        target = self.create(migrations, prefix="blame")
+        try:
+            with connect(target, what="shadow database", read_only=False) as conn:
+                return first_failure(conn, statements)
+        finally:
+            self.drop(target)
 
     def copy(self, source: Target, *, prefix: str = "copy") -> Target:
         """A new database cloned from another one (which must have no open connections)."""

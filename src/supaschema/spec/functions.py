@@ -47,7 +47,8 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
         if None not in (returns, language, body, volatility, arguments):
             signature = arguments_sql(f["arguments"].value, with_defaults=False) if arguments else Fragment("")
             result.append(s.Function(schema, name, arguments, returns, language, body, definer, search_path,
-                                     volatility, tuple(revoke), tuple(grant), signature))
+                                     volatility, tuple(revoke), tuple(grant), signature,
+                                     line=key_node.start_mark.line + 1))
     return result
 
 

@@ -38,7 +38,7 @@ def load_spec(path: Path) -> s.Spec:
     except (OSError, UnicodeDecodeError) as exc:
         raise UserError(Problem(str(path), f"cannot read: {exc}", "check the file's permissions and encoding (UTF-8)")) from None
     # Only valid specs are stored; the key covers the text and the code that validates it.
-    key = disk_cache.fingerprint("spec/*.py", "sqltext/*.py") + "\0" + text
+    key = disk_cache.fingerprint("spec/*.py", "sqltext/*.py") + "\0" + str(path) + "\0" + text  # the spec names its file
     cached = disk_cache.load("specs", key, s.Spec)
     if cached is not None:
         return cached
@@ -79,4 +79,4 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()
     source.raise_if_any()
     return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged, tuple(views),
-                  tuple(enums), tuple(schemas))
+                  tuple(enums), tuple(schemas), filename)

@@ -85,6 +85,7 @@ class Policy:
     permissive: bool = True
     using: str | None = None
     with_check: str | None = None
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -102,6 +103,7 @@ class Table:
     policies: tuple[Policy, ...] = ()
     grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, privileges)
     comment: str | None = None
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -121,6 +123,7 @@ class Function:
     revoke_execute_from: tuple[str, ...] = ()
     grant_execute_to: tuple[str, ...] = ()
     signature: str = ""  # the arguments without their DEFAULTs, as GRANT and REVOKE name the function
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -133,6 +136,7 @@ class Trigger:
     for_each: str  # ROW | STATEMENT
     function_schema: str
     function: str
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
 
 
 @dataclass(frozen=True, slots=True)
@@ -177,6 +181,8 @@ class Seed:
     key: tuple[str, ...]
     columns: tuple[str, ...]
     rows: tuple[tuple[SeedValue, ...], ...]
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+    row_lines: tuple[int, ...] = field(default=(), compare=False)
 
 
 @dataclass(frozen=True, slots=True)
@@ -215,3 +221,4 @@ class Spec:
     views: tuple[View, ...] = ()
     enums: tuple[Enum, ...] = ()
     schemas: tuple[Schema, ...] = ()
+    source: str = field(default="schema.yaml", compare=False)  # the file it was read from

@@ -31,5 +31,6 @@ def read_policies(r: Reader, node: yaml.Node, path: str, schema: str, table: str
         if "using" not in f and "with_check" not in f:
             r.src.problem(value, ppath, "a policy needs `using` or `with_check`", "e.g. using: (select auth.uid()) = user_id")
         if command and permissive is not None:
-            result.append(s.Policy(name, schema, table, command, tuple(roles), permissive, using, with_check))
+            result.append(s.Policy(name, schema, table, command, tuple(roles), permissive, using, with_check,
+                                   line=key_node.start_mark.line + 1))
     return result

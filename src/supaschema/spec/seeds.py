@@ -42,8 +42,9 @@ def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table]) -> list[s.Seed
                              f"add `unique: [[{', '.join(key_columns)}]]` to table {name}")
             continue
         check_insertable(r, f["columns"], f"{path}.columns", table, columns)
-        rows = read_seed_rows(r, f["rows"], path, table, columns, key_columns)
-        result.append(s.Seed(table.schema, name, tuple(key_columns), tuple(columns), tuple(rows)))
+        rows, row_lines = read_seed_rows(r, f["rows"], path, table, columns, key_columns)
+        result.append(s.Seed(table.schema, name, tuple(key_columns), tuple(columns), tuple(rows),
+                             line=key_node.start_mark.line + 1, row_lines=tuple(row_lines)))
     return result
 
 
@@ -60,8 +61,11 @@ def check_insertable(r: Reader, node: yaml.Node, path: str, table: s.Table, colu
                           f"remove {column.name} from `columns` and its values from the rows")
 
 
-def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, columns: list[str], key: list[str]) -> list[tuple]:
+def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, columns: list[str],
+                   key: list[str]) -> tuple[list[tuple], list[int]]:
+    """The rows, and the line of each (PostgreSQL's own refusals are reported there)."""
     rows: list[tuple] = []
+    lines: list[int] = []
     domains = [domain_of(table.column(c).type) for c in columns]
     # The seed key and every other unique constraint the rows fill: equal under PostgreSQL's equality is a duplicate.
     uniques = [tuple(key)] + [u for u in unique_column_sets(table) if set(u) <= set(columns) and set(u) != set(key)]
@@ -81,7 +85,8 @@ def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, column
             continue
         check_row(r, row_node, rpath, table, dict(zip(columns, values)))
         rows.append(tuple(values))
-    return rows
+        lines.append(row_node.start_mark.line + 1)
+    return rows, lines
 
 
 def unique_column_sets(table: s.Table) -> list[tuple[str, ...]]:

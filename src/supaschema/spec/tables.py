@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import yaml
 
 from ..errors import excerpt
@@ -25,7 +27,7 @@ def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
         if r.name(key_node, f"tables.{name}", name):
             table = read_table(r, "public", name, value, f"tables.{name}")
             if table:
-                result.append(table)
+                result.append(replace(table, line=key_node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode) and not node.value:
         r.src.problem(node, "tables", "no tables declared")
     return result

@@ -42,5 +42,6 @@ def read_triggers(r: Reader, node: yaml.Node, tables: list[s.Table], functions: 
         events = [r.src.choice(e, f"{path}.events", EVENTS) for e in each(f["events"])]
         level = r.src.choice(f["for_each"], f"{path}.for_each", LEVELS) if "for_each" in f else "STATEMENT"
         if timing and level and events and None not in events:
-            result.append(s.Trigger(name, table_schema, table, timing, tuple(events), level, fschema, fname))
+            result.append(s.Trigger(name, table_schema, table, timing, tuple(events), level, fschema, fname,
+                                    line=key_node.start_mark.line + 1))
     return result
