@@ -18,7 +18,7 @@ from pathlib import Path
 
 import yaml
 
-from ..errors import Problem, UserError
+from ..errors import Problem, UserError, excerpt
 from ..spec.yaml_source import Source, closest, compose
 
 LINT_KEYS = {"exposed_schemas", "ignore"}
@@ -81,7 +81,7 @@ def _ignores(source: Source, node: yaml.Node, known_rules: set[str]) -> list[Ign
         reason = source.text(f["reason"], f"{path}.reason") if "reason" in f else None
         obj = source.text(f["object"], f"{path}.object") if "object" in f else None
         if rule is not None and rule not in known_rules:
-            source.problem(f["rule"], f"{path}.rule", f"unknown lint rule {rule!r}", closest(rule, sorted(known_rules)))
+            source.problem(f["rule"], f"{path}.rule", f"unknown lint rule {excerpt(rule)}", closest(rule, sorted(known_rules)))
             continue
         if reason is not None and not reason.strip():
             source.problem(f["reason"], f"{path}.reason", "the reason is empty", "say why this finding is accepted")
