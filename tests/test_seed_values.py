@@ -231,3 +231,27 @@ def test_cli_names_the_rows_and_writes_nothing(tmp_path, command):
     assert f"schema.yaml:{overflow}: seeds.model_pricing.rows[2].input_price_per_1k_tokens: '99999' does not fit" in result.err
     assert "generated/" not in result.err and ".sql" not in result.err
     assert {p.name: p.read_bytes() for p in (tmp_path / "generated").iterdir()} == before
+
+
+def test_a_before_insert_trigger_leaves_not_null_and_checks_to_postgresql():
+    """The trigger may fill or fix the row before NOT NULL and CHECK apply: no false error."""
+    text = schema("integer", ["-1"], check="v >= 0").replace("      k: {type: \"text\", primary_key: true}\n",
+                                                            "      k: {type: \"text\", primary_key: true}\n      w: {type: text, nullable: false}\n")
+    text = text.replace("migrations:\n", """functions:
+  public.fix_row:
+    returns: trigger
+    language: plpgsql
+    body: "BEGIN NEW.v := abs(NEW.v); NEW.w := 'x'; RETURN NEW; END;"
+triggers:
+  fix_row_before_insert:
+    table: t
+    timing: before
+    events: [insert]
+    for_each: row
+    function: public.fix_row
+migrations:
+""").replace("    seeds: [t]\n", "    seeds: [t]\n    functions: [public.fix_row]\n    triggers: [fix_row_before_insert]\n")
+    spec = parse_spec(text, "schema.yaml")
+    assert spec.seeds[0].rows == (("k0", -1),)
+    with pytest.raises(UserError):  # without the trigger, both are caught
+        parse_spec(text.replace("timing: before", "timing: after"), "schema.yaml")

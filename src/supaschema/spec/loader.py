@@ -73,7 +73,7 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     tables = read_tables(reader, top["tables"]) if "tables" in top else []
     functions = read_functions(reader, top["functions"]) if "functions" in top else []
     triggers = read_triggers(reader, top["triggers"], tables, functions) if "triggers" in top else []
-    seeds = read_seeds(reader, top["seeds"], tables) if "seeds" in top else []
+    seeds = read_seeds(reader, top["seeds"], tables, triggers) if "seeds" in top else []
     views = read_views(reader, top["views"]) if "views" in top else []
     migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds, views, enums, schemas)
     unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()

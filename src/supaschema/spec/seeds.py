@@ -16,8 +16,10 @@ SEED_KEYS = {"key", "columns", "rows"}
 _INVALID = object()
 
 
-def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table]) -> list[s.Seed]:
+def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table], triggers: list[s.Trigger] = ()) -> list[s.Seed]:
     by_name = {t.name: t for t in tables}
+    # A BEFORE INSERT row trigger may fill or change values before NOT NULL and CHECK apply: PostgreSQL judges those.
+    rewritten = {t.table for t in triggers if t.table_schema == "public" and t.timing == "BEFORE" and t.for_each == "ROW" and "INSERT" in t.events}
     result = []
     for name, key_node, value in r.src.items(node, "seeds"):
         path = f"seeds.{name}"
@@ -41,18 +43,18 @@ def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table]) -> list[s.Seed
             r.src.problem(f["key"], f"{path}.key", f"no primary key or unique constraint on ({', '.join(key_columns)}), so ON CONFLICT cannot use it",
                              f"add `unique: [[{', '.join(key_columns)}]]` to table {name}")
             continue
-        check_insertable(r, f["columns"], f"{path}.columns", table, columns)
-        rows, row_lines = read_seed_rows(r, f["rows"], path, table, columns, key_columns)
+        check_insertable(r, f["columns"], f"{path}.columns", table, columns, name not in rewritten)
+        rows, row_lines = read_seed_rows(r, f["rows"], path, table, columns, key_columns, name not in rewritten)
         result.append(s.Seed(table.schema, name, tuple(key_columns), tuple(columns), tuple(rows),
                              line=key_node.start_mark.line + 1, row_lines=tuple(row_lines)))
     return result
 
 
-def check_insertable(r: Reader, node: yaml.Node, path: str, table: s.Table, columns: list[str]) -> None:
+def check_insertable(r: Reader, node: yaml.Node, path: str, table: s.Table, columns: list[str], as_written: bool) -> None:
     """Every row inserts the listed columns and lets the others take their default: both must be possible."""
     for column in table.columns:
         listed = column.name in columns
-        if not listed and not column.nullable and column.default is None and column.identity is None and column.generated is None:
+        if as_written and not listed and not column.nullable and column.default is None and column.identity is None and column.generated is None:
             r.src.problem(node, path, f"column {excerpt(column.name)} is NOT NULL and has no default, so every row would break NOT NULL",
                           f"add {column.name} to `columns` (and a value to each row), or give the column a default")
         elif listed and (column.generated is not None or column.identity == "always"):
@@ -62,7 +64,7 @@ def check_insertable(r: Reader, node: yaml.Node, path: str, table: s.Table, colu
 
 
 def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, columns: list[str],
-                   key: list[str]) -> tuple[list[tuple], list[int]]:
+                   key: list[str], as_written: bool = True) -> tuple[list[tuple], list[int]]:
     """The rows, and the line of each (PostgreSQL's own refusals are reported there)."""
     rows: list[tuple] = []
     lines: list[int] = []
@@ -83,7 +85,8 @@ def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, column
             continue
         if not _unique_in_seed(r, row_node, rpath, i, dict(zip(columns, zip(values, domains))), seen):
             continue
-        check_row(r, row_node, rpath, table, dict(zip(columns, values)))
+        if as_written:
+            check_row(r, row_node, rpath, table, dict(zip(columns, values)))
         rows.append(tuple(values))
         lines.append(row_node.start_mark.line + 1)
     return rows, lines
