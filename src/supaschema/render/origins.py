@@ -24,7 +24,9 @@ class Origin:
 
 
 def _normalised(statement: str) -> str:
-    return " ".join(statement.split())
+    # Comment lines are dropped: the file's header sticks to whichever statement comes first.
+    code = [line for line in statement.splitlines() if not line.lstrip().startswith("--")]
+    return " ".join(" ".join(code).split())
 
 
 def statements_of(spec: s.Spec, migration: s.Migration, templates: Path) -> list[str]:
@@ -34,7 +36,10 @@ def statements_of(spec: s.Spec, migration: s.Migration, templates: Path) -> list
 
 def _objects(spec: s.Spec, migration: s.Migration):
     """Each object of the migration as (origin, the migration holding only it)."""
-    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=())
+    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=(), views=(), enums=())
+    enums = {e.qualified_name: e for e in spec.enums}
+    for name in migration.enums:
+        yield Origin(f"enums.{name}", enums[name].line), replace(empty, enums=(name,))
     tables = {t.name: t for t in spec.tables}
     for name in migration.tables:
         yield Origin(f"tables.{name}", tables[name].line), replace(empty, tables=(name,))
@@ -47,6 +52,9 @@ def _objects(spec: s.Spec, migration: s.Migration):
     triggers = {t.name: t for t in spec.triggers}
     for name in migration.triggers:
         yield Origin(f"triggers.{name}", triggers[name].line), replace(empty, triggers=(name,))
+    views = {v.qualified_name: v for v in spec.views}
+    for name in migration.views:
+        yield Origin(f"views.{name}", views[name].line), replace(empty, views=(name,))
     seeds = {sd.table: sd for sd in spec.seeds}
     for name in migration.seeds:
         yield Origin(f"seeds.{name}", seeds[name].line, seeds[name]), replace(empty, seeds=(name,))
@@ -63,7 +71,7 @@ def origin_of(statement: str, spec: s.Spec, migration: s.Migration, templates: P
 
 def seed_rows(spec: s.Spec, migration: s.Migration, seed: s.Seed, templates: Path) -> list[tuple[str, Origin]]:
     """The seed's INSERT rendered one row at a time, each with its row's line."""
-    alone = replace(migration, tables=(), policies=(), seeds=(seed.table,), functions=(), triggers=())
+    alone = replace(migration, tables=(), policies=(), seeds=(seed.table,), functions=(), triggers=(), views=(), enums=())
     result = []
     for i, row in enumerate(seed.rows):
         one_row = replace(spec, seeds=tuple(replace(sd, rows=(row,)) if sd.table == seed.table else sd for sd in spec.seeds))

@@ -6,6 +6,7 @@ import re
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .reading import Reader, split_qualified
 
@@ -35,9 +36,9 @@ def read_enums(r: Reader, node: yaml.Node) -> list[s.Enum]:
             continue
         too_long = [v for v in values if len(v.encode()) > 63 or not v]
         if too_long:
-            r.src.problem(f["values"], f"{path}.values", f"{too_long[0]!r} is not a valid enum label (1 to 63 bytes)")
+            r.src.problem(f["values"], f"{path}.values", f"{excerpt(too_long[0])} is not a valid enum label (1 to 63 bytes)")
             continue
-        result.append(s.Enum(schema, name, tuple(values)))
+        result.append(s.Enum(schema, name, tuple(values), line=key_node.start_mark.line + 1))
     return result
 
 

@@ -150,6 +150,7 @@ class View:
     grants: tuple[tuple[str, tuple[str, ...]], ...] = ()
     comment: str | None = None
     reads: tuple[tuple[str, str], ...] = ()  # (schema, table) it selects from, for placement
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
 
     @property
     def qualified_name(self) -> str:
@@ -168,6 +169,7 @@ class Enum:
     schema: str
     name: str
     values: tuple[str, ...]
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
 
     @property
     def qualified_name(self) -> str:

@@ -45,5 +45,5 @@ def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
         reads = tuple(sorted((db or "public", table) for db, table in parsed.tables))
         if invoker is not None:
             result.append(s.View(schema, name, parsed.sql, bool(invoker) and not materialized, materialized, tuple(indexes),
-                                 tuple(grants), comment, reads))
+                                 tuple(grants), comment, reads, line=key_node.start_mark.line + 1))
     return result
