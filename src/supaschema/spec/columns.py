@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .types import type_sql
 from .reading import Reader, split_qualified
@@ -59,7 +60,7 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
         renamed_from = r.src.text(f["renamed_from"], f"{cpath}.renamed_from") if "renamed_from" in f else None
         if renamed_from is not None and (renamed_from in names or not r.name(f["renamed_from"], f"{cpath}.renamed_from", renamed_from)):
             if renamed_from in names:
-                r.src.problem(f["renamed_from"], f"{cpath}.renamed_from", f"{renamed_from!r} is still a column of this table",
+                r.src.problem(f["renamed_from"], f"{cpath}.renamed_from", f"{excerpt(renamed_from)} is still a column of this table",
                               "a rename needs the old name gone: remove or rename that column")
             renamed_from = None
         if col_type is not None and nullable is not None:
