@@ -22,7 +22,7 @@ def read_enums(r: Reader, node: yaml.Node) -> list[s.Enum]:
         schema, name = split_qualified(key)
         f = r.src.fields(value, path, ENUM_KEYS, ENUM_REQUIRED)
         if not (_PLAIN.fullmatch(schema) and _PLAIN.fullmatch(name)):
-            r.src.problem(key_node, "enums", f"{key!r} is not a plain lowercase name", "use letters, digits and _, e.g. public.plan_tier")
+            r.src.problem(key_node, "enums", f"{excerpt(key)} is not a plain lowercase name", "use letters, digits and _, e.g. public.plan_tier")
             continue
         if "values" not in f or not r.schema_known(key_node, path, schema):
             continue
@@ -32,7 +32,7 @@ def read_enums(r: Reader, node: yaml.Node) -> list[s.Enum]:
             continue
         duplicates = sorted({v for v in values if values.count(v) > 1})
         if duplicates:
-            r.src.problem(f["values"], f"{path}.values", f"{duplicates[0]!r} is listed twice", "list each value once")
+            r.src.problem(f["values"], f"{path}.values", f"{excerpt(duplicates[0])} is listed twice", "list each value once")
             continue
         too_long = [v for v in values if len(v.encode()) > 63 or not v]
         if too_long:
