@@ -36,7 +36,7 @@ def statements_of(spec: s.Spec, migration: s.Migration, templates: Path) -> list
 
 def _objects(spec: s.Spec, migration: s.Migration):
     """Each object of the migration as (origin, the migration holding only it)."""
-    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=(), views=(), enums=())
+    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=(), views=(), enums=(), schemas=())
     enums = {e.qualified_name: e for e in spec.enums}
     for name in migration.enums:
         yield Origin(f"enums.{name}", enums[name].line), replace(empty, enums=(name,))
@@ -71,7 +71,7 @@ def origin_of(statement: str, spec: s.Spec, migration: s.Migration, templates: P
 
 def seed_rows(spec: s.Spec, migration: s.Migration, seed: s.Seed, templates: Path) -> list[tuple[str, Origin]]:
     """The seed's INSERT rendered one row at a time, each with its row's line."""
-    alone = replace(migration, tables=(), policies=(), seeds=(seed.table,), functions=(), triggers=(), views=(), enums=())
+    alone = replace(migration, tables=(), policies=(), seeds=(seed.table,), functions=(), triggers=(), views=(), enums=(), schemas=())
     result = []
     for i, row in enumerate(seed.rows):
         one_row = replace(spec, seeds=tuple(replace(sd, rows=(row,)) if sd.table == seed.table else sd for sd in spec.seeds))

@@ -51,7 +51,7 @@ class Reader:
     def schema_known(self, node: yaml.Node, path: str, schema: str) -> bool:
         if schema in self.schemas:
             return True
-        self.src.problem(node, path, f"schema {schema!r} is not declared", f"add it under `schemas:` ({closest(schema, sorted(self.schemas))})")
+        self.src.problem(node, path, f"schema {excerpt(schema)} is not declared", f"add it under `schemas:` ({closest(schema, sorted(self.schemas))})")
         return False
 
     def name(self, node: yaml.Node, path: str, value: str) -> bool:

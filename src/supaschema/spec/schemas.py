@@ -10,6 +10,7 @@ import re
 
 import yaml
 
+from ..errors import excerpt
 from . import model as s
 from .reading import Reader
 from .yaml_source import closest
@@ -27,7 +28,7 @@ def read_schemas(r: Reader, node: yaml.Node) -> list[s.Schema]:
     for name, key_node, value in r.src.items(node, "schemas"):
         path = f"schemas.{name}"
         if not _PLAIN.fullmatch(name) or name.startswith("pg_") or name in RESERVED:
-            r.src.problem(key_node, "schemas", f"{name!r} cannot be declared here",
+            r.src.problem(key_node, "schemas", f"{excerpt(name)} cannot be declared here",
                           "use a plain lowercase name that is not public, pg_* or one of Supabase's own schemas")
             continue
         f = r.src.fields(value, path, SCHEMA_KEYS) if isinstance(value, yaml.MappingNode) or value.value else {}
@@ -35,7 +36,7 @@ def read_schemas(r: Reader, node: yaml.Node) -> list[s.Schema]:
         for role, _, privileges_node in r.src.items(f["grants"], f"{path}.grants") if "grants" in f else []:
             privileges = [p.lower() for p in r.src.texts(privileges_node, f"{path}.grants.{role}")]
             for bad in sorted(set(privileges) - SCHEMA_PRIVILEGES):
-                r.src.problem(privileges_node, f"{path}.grants.{role}", f"unknown schema privilege {bad!r}", closest(bad, sorted(SCHEMA_PRIVILEGES)))
+                r.src.problem(privileges_node, f"{path}.grants.{role}", f"unknown schema privilege {excerpt(bad)}", closest(bad, sorted(SCHEMA_PRIVILEGES)))
             grants.append((role, tuple(p for p in privileges if p in SCHEMA_PRIVILEGES)))
         comment = r.src.text(f["comment"], f"{path}.comment") if "comment" in f else None
         result.append(s.Schema(name, tuple(grants), comment))
