@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import yaml
 
-from ..errors import excerpt
+from ..errors import clipped, excerpt
 from ..sqltext.fragments import Fragment, control_character
 from .expressions import parse_expression
 from .yaml_source import Source, closest
@@ -68,7 +68,7 @@ class Reader:
         try:
             return printer(text)
         except ValueError as exc:  # the printers' syntax errors
-            self.src.problem(node, path, f"{excerpt(text)} {what} ({exc})", fix)
+            self.src.problem(node, path, f"{excerpt(text)} {what} ({clipped(str(exc), 160)})", fix)
             return None
 
     def expression(self, node: yaml.Node, path: str, columns: set[str] | None = None, *, place: str | None = None) -> Fragment | None:
