@@ -203,7 +203,8 @@ def test_shadow_failure_is_an_error_not_no_drift(tmp_path):
     result = run_cli("diff", cwd=tmp_path)
     assert result.code == 2 and result.out == ""
     # Blamed on the table in schema.yaml that the user wrote, not on the rendered file they never saw.
-    assert "schema.yaml:6: tables.model_pricing: PostgreSQL refuses it: function no_such_function() does not exist" in result.err
+    line = (tmp_path / "schema.yaml").read_text().splitlines().index("  model_pricing:") + 1
+    assert f"schema.yaml:{line}: tables.model_pricing: PostgreSQL refuses it: function no_such_function() does not exist" in result.err
     assert ".sql" not in result.err
 
 
