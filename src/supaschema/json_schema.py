@@ -143,10 +143,11 @@ def _seed() -> dict:
 
 
 def _migration() -> dict:
-    digits = int(re.fullmatch(r"\^\\d\{(\d+)\}\$", migrations.VERSION.pattern).group(1))
-    version = {"anyOf": [{"type": "string", "pattern": migrations.VERSION.pattern},
+    # The readers' patterns are used with fullmatch; JSON Schema searches, so it gets the anchors.
+    digits = int(re.fullmatch(r"\[0-9\]\{(\d+)\}", migrations.VERSION.pattern).group(1))
+    version = {"anyOf": [{"type": "string", "pattern": f"^{migrations.VERSION.pattern}$"},
                          {"type": "integer", "minimum": 10 ** (digits - 1), "maximum": 10 ** digits - 1}]}
-    name = {"anyOf": [{"type": "string", "pattern": migrations.MIGRATION_NAME.pattern}, {"type": "integer", "minimum": 0}]}
+    name = {"anyOf": [{"type": "string", "pattern": f"^{migrations.MIGRATION_NAME.pattern}$"}, {"type": "integer", "minimum": 0}]}
     props = {"version": version, "name": name, "description": SCALAR, "policies": {"type": "array", "items": named(SCALAR)},
              **{kind: TEXTS for kind in migrations.MIGRATION_KEYS - {"version", "name", "description", "policies"}}}
     return fields(migrations.MIGRATION_KEYS, migrations.MIGRATION_REQUIRED, props)
