@@ -211,3 +211,51 @@ def test_shadow_failure_is_an_error_not_no_drift(tmp_path):
 def test_from_without_to():
     result = run_cli("diff", "--from", "postgresql://x@127.0.0.1/db")
     assert result.code == 2 and "--from and --to go together" in result.err
+
+
+UNMODELLED = """
+CREATE TYPE public.price_range AS RANGE (subtype = numeric);
+CREATE AGGREGATE public.product(numeric) (sfunc = numeric_mul, stype = numeric, initcond = '1');
+CREATE SEQUENCE public.invoice_numbers START 1000;
+CREATE DOMAIN public.positive_amount AS numeric CHECK (VALUE > 0);
+CREATE TYPE public.money_pair AS (amount numeric, currency text);
+CREATE TABLE public.numbered (id bigint GENERATED ALWAYS AS IDENTITY PRIMARY KEY, other bigserial);
+"""
+
+
+def test_objects_not_modelled_are_listed_never_silent(live):
+    """A range type or an aggregate in public is shown as not compared; a standalone sequence, a domain
+    and a composite type are compared (extra), and the sequences behind identity and serial columns
+    belong to their columns and are reported nowhere."""
+    with psycopg.connect(live.url, autocommit=True) as conn:
+        conn.execute(UNMODELLED)
+    text = run_cli("diff", "--db", live.url)
+    assert text.code == 1, text.err  # the extra table is drift; the rest is listed, not compared
+    assert "NOT COMPARED (supaschema does not model these kinds yet; check them by hand)" in text.out
+    for line in ("range type public.price_range  (actual only)", "aggregate public.product(numeric)  (actual only)"):
+        assert f"  {line}" in text.out.splitlines(), text.out
+    for line in ("sequence public.invoice_numbers", "domain public.positive_amount", "composite_type public.money_pair"):
+        assert f"  {line}" in text.out.splitlines(), text.out
+    assert "numbered_id_seq" not in text.out and "numbered_other_seq" not in text.out
+    document = json.loads(run_cli("diff", "--db", live.url, "--format", "json").out)
+    assert {"kind": "range type", "object": "public.price_range", "on": ["actual"]} in document["not_compared"]
+    assert len(document["not_compared"]) == 2
+
+
+def test_roles_beyond_the_api_roles_only_when_asked(throwaway, live):
+    """Grants to other roles are not compared unless --roles names them (or says all); Supabase's
+    internal roles never are."""
+    other = throwaway.create(committed_migrations(), prefix="roles")
+    try:
+        with psycopg.connect(other.url, autocommit=True) as conn:
+            conn.execute("DO $$ BEGIN CREATE ROLE app_user NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+            conn.execute("GRANT SELECT ON public.model_pricing TO app_user, supabase_auth_admin")
+        assert run_cli("diff", "--from", live.url, "--to", other.url).code == 0
+        for roles in ("app_user", "all"):
+            result = run_cli("diff", "--from", live.url, "--to", other.url, "--roles", roles)
+            assert result.code == 1, result.err
+            assert "+ extra   SELECT to app_user: granted" in result.out and "supabase_auth_admin" not in result.out
+        bad = run_cli("diff", "--from", live.url, "--to", other.url, "--roles", "x" * 70)
+        assert bad.code == 2 and "--roles" in bad.err
+    finally:
+        throwaway.drop(other)

@@ -9,6 +9,7 @@ kinds the project's own schema.yaml does not use are exercised the same way.
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import shutil
 from pathlib import Path
 
@@ -71,16 +72,22 @@ def drifted(throwaway, baseline):
 
 
 @pytest.fixture
-def desired_for(drifted, desired):
-    """The desired snapshot of a case: schema.yaml's, or generated/ plus the case's `desired_sql`."""
+def desired_for(drifted, desired, throwaway):
+    """The desired snapshot and scope of a case: schema.yaml's, or generated/ plus the case's
+    `desired_sql`; a case's `roles` are watched too (and created: roles are cluster-wide)."""
 
     @contextlib.contextmanager
     def make(case: dict, scope):
-        if "desired_sql" not in case:
-            yield desired
+        if case.get("all_roles"):
+            scope = dataclasses.replace(scope, all_roles=True)
+        if "roles" in case:
+            scope = dataclasses.replace(scope, roles=tuple(sorted({*scope.roles, *case["roles"]})))
+            throwaway.ensure_project_roles(tuple(case["roles"]))
+        if not {"desired_sql", "roles", "all_roles"} & case.keys():
+            yield desired, scope
             return
-        with drifted(case["desired_sql"]) as (target, _):
-            yield snapshot_of(target, scope)
+        with drifted(case.get("desired_sql", "SELECT 1")) as (target, _):
+            yield snapshot_of(target, scope), scope
 
     return make
 
@@ -102,7 +109,7 @@ def test_suite_is_large_enough():
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_drift_case(case, drifted, desired_for, scope):
-    with desired_for(case, scope) as desired, drifted(case["sql"]) as (target, _):
+    with desired_for(case, scope) as (desired, scope), drifted(case["sql"]) as (target, _):
         drifts = compare(desired, snapshot_of(target, scope))
     assert drift_keys(drifts) == {tuple(item) for item in case["expect"]}, [d.to_dict() for d in drifts]
 
@@ -118,7 +125,8 @@ def test_snapshot_is_plain_sorted_json_data(desired, baseline, scope):
     assert [t["name"] for t in data["table"]] == ["model_pricing", "usage_records", "user_balances"]
     assert len(data["seed_row"]) == 15
     assert not any("oid" in key for kind in data.values() if isinstance(kind, list) for row in kind for key in row)
-    assert snapshot_of(baseline, scope).queries == 11 + 1  # one query per kind of object, plus one per seeded table
+    # one query per kind of object, the project owner, what is not compared, and one per seeded table
+    assert snapshot_of(baseline, scope).queries == 15 + 2 + 1
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
@@ -126,7 +134,7 @@ def test_plan_replays_everywhere(case, drifted, desired_for, scope, spec, throwa
     """A plan must replay in three places: on the database it repairs (and again: harmless), on a
     database where a deploy of it stopped half-way, and on a fresh database built from generated/
     (gen --check after plan --write; for a `desired_sql` case, generated/ plus that SQL)."""
-    with desired_for(case, scope) as desired, drifted(case["sql"]) as (target, conn):
+    with desired_for(case, scope) as (desired, scope), drifted(case["sql"]) as (target, conn):
         _, sql = plan_sql(desired, target, scope, allow_destructive=True)
         _, written = plan_sql(desired, target, scope)  # what `plan --write` saves: destructive lines commented out
         assert not [line for line in sql.splitlines() if line.startswith("DROP") and "CASCADE" in line]

@@ -343,10 +343,11 @@ def diff(
     shadow_url: Optional[str] = ShadowOption,
     output: Format = typer.Option(Format.text, "--format", "-f", help="text for people, json for tools (docs/diff-json.md)."),
     colour: Colour = typer.Option(Colour.auto, "--color", help="Colour the text report."),
+    roles: Optional[str] = typer.Option(None, "--roles", help="Also compare the privileges of these roles (comma-separated), or `all`: every role but PostgreSQL's and Supabase's internal ones."),
 ) -> None:
     """Report every drift between schema.yaml and a live database. Exit 0 none, 1 drift, 2 error."""
     refuse_stray_words(ctx)
-    from .drift.compare import compare
+    from .drift.compare import compare, not_compared
     from .drift.report import to_json, to_text
 
     if output is Format.json:
@@ -362,22 +363,24 @@ def diff(
     if from_url is not None and to_url is not None:
         from .workflows import two_databases
 
-        expected, actual, labels, skipped = two_databases(from_url, to_url, schema if schema_given else None)
+        expected, actual, labels, skipped = two_databases(from_url, to_url, schema if schema_given else None, roles)
         verdict = "No drift: the two databases match."
     else:
         from .workflows import schema_against
 
         live = database_url(db)
-        expected, actual, labels, skipped = schema_against(live, schema, templates, generated, shadow_url)
+        expected, actual, labels, skipped = schema_against(live, schema, templates, generated, shadow_url, roles)
         verdict = (f"No drift: the database matches {schema}." if live else
                    f"No drift: {generated}/ replayed matches {schema}; no database was compared (give --db or DATABASE_URL).")
-    drifts = compare(expected, actual)
+    drifts, unmodelled = compare(expected, actual), not_compared(expected, actual)
     if output is Format.json:
-        typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries, skipped=skipped.to_dict()), nl=False)
+        typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries, skipped=skipped.to_dict(),
+                           unmodelled=unmodelled), nl=False)
     else:
         use_colour = _use_colour(colour)
         # click strips escape codes off a non-terminal unless told otherwise.
-        typer.echo(to_text(drifts, *labels, colour=use_colour, no_drift=verdict, skipped=skipped.to_dict()), nl=False, color=use_colour)
+        typer.echo(to_text(drifts, *labels, colour=use_colour, no_drift=verdict, skipped=skipped.to_dict(), unmodelled=unmodelled),
+                   nl=False, color=use_colour)
     if drifts:
         raise typer.Exit(1)
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 from dataclasses import dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING
@@ -17,6 +18,7 @@ from .plan.planner import make_plan
 from .plan.render import render_plan
 from .postgres.shadow import Throwaway
 from .spec.model import Spec
+from .catalog.introspect import Scope
 from .catalog.states import committed_snapshot, desired_snapshot, in_parallel, scope_for, snapshot_of
 
 if TYPE_CHECKING:
@@ -103,13 +105,29 @@ def refuse_destructive(planned: Planned) -> None:
 Labels = tuple[str, str]
 
 
-def two_databases(from_url: str, to_url: str, schema: Path | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels, Skipped]:
+def with_roles(scope: Scope, roles: str | None) -> Scope:
+    """`diff --roles a,b` watches those roles too; `--roles all` every role but the platform's."""
+    from .spec.reading import identifier_error
+
+    if roles is None:
+        return scope
+    if roles.strip().lower() == "all":
+        return dataclasses.replace(scope, all_roles=True)
+    names = [name.strip() for name in roles.split(",") if name.strip()]
+    for name in names:
+        if error := identifier_error(name):
+            raise UserError(Problem("--roles", error, "give role names separated by commas, or `all`"))
+    return dataclasses.replace(scope, roles=tuple(sorted({*scope.roles, *names})))
+
+
+def two_databases(from_url: str, to_url: str, schema: Path | None,
+                  roles: str | None = None) -> tuple[snap.Snapshot, snap.Snapshot, Labels, Skipped]:
     """`diff --from --to`: the same engine on any two databases; schema.yaml only when given, for its seeded tables."""
     from .spec.loader import load_spec
 
     expected_target, actual_target = Target.parse(from_url, "--from"), Target.parse(to_url, "--to")
     spec = load_spec(schema) if schema is not None else None
-    scope = scope_for(spec)
+    scope = with_roles(scope_for(spec), roles)
     expected, actual = in_parallel(lambda: snapshot_of(expected_target, scope, "--from database"),
                                    lambda: snapshot_of(actual_target, scope, "--to database"))
     actual, skipped = leave_alone(expected, actual, spec.unmanaged) if spec else (actual, Skipped())
@@ -117,7 +135,7 @@ def two_databases(from_url: str, to_url: str, schema: Path | None) -> tuple[snap
 
 
 def schema_against(db: tuple[str, str] | None, schema: Path, templates: Path | None, generated: Path,
-                   shadow_url: str | None) -> tuple[snap.Snapshot, snap.Snapshot, Labels, Skipped]:
+                   shadow_url: str | None, roles: str | None = None) -> tuple[snap.Snapshot, snap.Snapshot, Labels, Skipped]:
     """`diff`: schema.yaml's desired state against a live database, or (no database) the committed migrations."""
     from .postgres.shadow import shadow
     from .render.migrations import templates_for
@@ -125,7 +143,7 @@ def schema_against(db: tuple[str, str] | None, schema: Path, templates: Path | N
 
     live = Target.parse(*db) if db else None  # (URL, where it came from)
     spec = load_spec(schema)
-    scope = scope_for(spec)
+    scope = with_roles(scope_for(spec), roles)
     templates_dir = templates_for(schema, templates)
     with shadow(shadow_url) as throwaway:
         def desired_job():

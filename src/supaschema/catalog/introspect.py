@@ -25,6 +25,13 @@ if TYPE_CHECKING:
 
 
 
+# Roles the platform runs on, never the project's: their privileges are never compared.
+INTERNAL_ROLES = ("postgres", "supabase_admin", "supabase_auth_admin", "supabase_storage_admin", "supabase_realtime_admin",
+                  "supabase_replication_admin", "supabase_read_only_user", "supabase_functions_admin", "supabase_etl_admin",
+                  "authenticator", "pgbouncer", "dashboard_user", "pgsodium_keyholder", "pgsodium_keyiduser",
+                  "pgsodium_keymaker", "cli_login_postgres")
+
+
 @dataclass(frozen=True, slots=True)
 class SeedScope:
     schema: str
@@ -41,6 +48,8 @@ class Scope:
     external_tables: tuple[str, ...] = ("auth.users",)
     roles: tuple[str, ...] = API_ROLES
     seeds: tuple[SeedScope, ...] = field(default=())
+    owner: str | None = None  # the project's owner when schema.yaml names it
+    all_roles: bool = False  # watch every role but PostgreSQL's and Supabase's internal ones (diff --roles all)
 
 
 CATALOG_QUERIES = 8  # one per kind, below; then one per seeded table
@@ -57,7 +66,8 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
     Rows come back as tuples whose column order is the snapshot class's field order
     (the .sql files keep it so): building ~100k objects is the hot path on big schemas.
     """
-    params = {"schemas": list(scope.schemas), "external_tables": list(scope.external_tables), "roles": list(scope.roles)}
+    params = {"schemas": list(scope.schemas), "external_tables": list(scope.external_tables), "roles": list(scope.roles),
+              "owner": scope.owner, "all_roles": scope.all_roles, "internal_roles": list(INTERNAL_ROLES)}
     issued = 0
     with conn.transaction():
         begin_catalog_read(conn)
@@ -70,6 +80,8 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
                 cur.execute(query(name), params)
                 return cur.fetchall()
 
+            (owner,), = rows("project_owner")
+            params["project_owner"] = owner
             tables = {(row[0], row[1]): snap.Table(*row) for row in rows("tables")}
             objects: list[Any] = [snap.Schema(*row) for row in rows("schemas")]
             objects += tables.values()
@@ -79,12 +91,21 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
             views = {(row[0], row[1]): snap.View(*row[:5], tuple(row[5]), row[6], tuple(row[7])) for row in rows("views")}
             objects += views.values()
             objects += [snap.Enum(row[0], row[1], tuple(row[2]), tuple(row[3])) for row in rows("enums")]
-            objects += [snap.Index(*row[:4], tuple(row[4])) for row in rows("indexes")
+            objects += [snap.Index(*row[:5], tuple(row[5])) for row in rows("indexes")
                         if (row[0], row[1]) in tables or (row[0], row[1]) in views]
             objects += [snap.Policy(*row[:5], tuple(row[5]), *row[6:]) for row in rows("policies") if (row[0], row[1]) in tables]
             objects += [snap.Function(*row[:13], tuple(row[13] or ()), *row[14:]) for row in rows("functions")]
             objects += load_triggers(rows("triggers"))
-            objects += load_grants(rows("grants"), tables.keys() | views.keys())
+            objects += [snap.CompositeType(schema, name, tuple(attributes), comment)
+                        for schema, name, attributes, comment in rows("composite_types")]
+            objects += [snap.Domain(*row[:6], tuple(row[6]), row[7]) for row in rows("domains")]
+            objects += [snap.Sequence(*row[:9], _column_path(*row[9:12]), row[12]) for row in rows("sequences")]
+            modelled = {("sequence" if isinstance(o, snap.Sequence) else "type", o.schema, o.name)
+                        for o in objects if isinstance(o, (snap.Sequence, snap.Domain, snap.CompositeType))}
+            objects += load_grants(rows("grants"), tables.keys() | views.keys(), modelled)
+            objects += [snap.DefaultPrivilege(*row[:3], *map(tuple, row[3:])) for row in rows("default_privileges")]
+            not_compared = [snap.NotCompared(kind, qualified(schema, name) + (f"({arguments})" if arguments is not None else ""))
+                            for kind, schema, name, arguments in rows("not_compared")]
             columns_by_table: dict[tuple, set[str]] = {}
             for obj in objects:
                 if isinstance(obj, snap.Column):
@@ -94,7 +115,7 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
                     issued += 1
                     progress.detail(f"seed rows of {seed.table} (query {issued} of {CATALOG_QUERIES + len(scope.seeds)})")
                     objects += load_seed_rows(cur, seed, columns_by_table.get((seed.schema, seed.table), set()))
-    return snap.build_snapshot(conn.info.server_version, objects, issued)
+    return snap.build_snapshot(conn.info.server_version, objects, issued, tuple(not_compared), owner)
 
 
 TRIGGER_ENABLED = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"}
@@ -103,7 +124,7 @@ TRIGGER_ENABLED = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"
 def load_triggers(rows: list[tuple]) -> list[snap.Trigger]:
     result = []
     for (schema, table, name, bits, enabled, function, has_when, nargs, args, update_of,
-         old_table, new_table, definition) in rows:
+         old_table, new_table, comment, definition) in rows:
         # pg_trigger.tgtype bits, from PostgreSQL's catalog/pg_trigger.h.
         timing = "INSTEAD OF" if bits & 64 else "BEFORE" if bits & 2 else "AFTER"
         events = tuple(event for bit, event in ((4, "INSERT"), (8, "DELETE"), (16, "UPDATE"), (32, "TRUNCATE")) if bits & bit)
@@ -113,8 +134,12 @@ def load_triggers(rows: list[tuple]) -> list[snap.Trigger]:
                                                  new_table and f"NEW TABLE AS {ident(new_table)}") if part) or None
         result.append(snap.Trigger(schema, table, name, timing, events, level, function,
                                    TRIGGER_ENABLED.get(enabled, "origin"), when_clause(definition) if has_when else None,
-                                   arguments, tuple(update_of), referencing, definition))
+                                   arguments, tuple(update_of), referencing, comment, definition))
     return result
+
+
+def _column_path(schema: str | None, table: str | None, column: str | None) -> str | None:
+    return f"{qualified(schema, table)}.{ident(column)}" if column is not None else None
 
 
 def when_clause(definition: str) -> str | None:
@@ -139,11 +164,20 @@ def when_clause(definition: str) -> str | None:
     return None
 
 
-def load_grants(rows: list[tuple], relations: set[tuple]) -> list[snap.Grant]:
+def load_grants(rows: list[tuple], relations: set[tuple], modelled: set[tuple[str, str, str]]) -> list[snap.Grant]:
+    """Grants on managed tables (and views), their columns and functions, and on the sequences and types
+    compared (identity and serial sequences belong to their column: their grants are not compared)."""
     result = []
     paths: dict[tuple, str] = {}
     for object_kind, schema, name, arguments, grantee, privileges, grantable in rows:
-        if object_kind == "table" and (schema, name) not in relations:
+        if object_kind in ("table", "column") and (schema, name) not in relations:
+            continue
+        if object_kind in ("sequence", "type") and (object_kind, schema, name) not in modelled:
+            continue
+        if object_kind == "column":  # arguments holds the column's name
+            on = qualified(schema, name)
+            result.append(snap.Grant(object_kind, f"{on}.{ident(arguments)}", grantee, tuple(privileges), tuple(grantable),
+                                     on, arguments))
             continue
         key = (object_kind, schema, name, arguments)
         path = paths.get(key)

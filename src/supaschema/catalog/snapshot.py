@@ -16,6 +16,10 @@ from typing import Any, ClassVar
 from ..sqltext.quoting import ident
 
 
+def _schema_object_path(obj: Any) -> str:
+    return f"{ident(obj.schema)}.{ident(obj.name)}"
+
+
 def _table_child_path(obj: Any) -> str:
     return f"{ident(obj.schema)}.{ident(obj.table)}.{ident(obj.name)}"
 
@@ -30,9 +34,7 @@ class Table:
     rls_force: bool
     comment: str | None
 
-    @property
-    def path(self) -> str:
-        return f"{ident(self.schema)}.{ident(self.name)}"
+    path = property(_schema_object_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -80,6 +82,7 @@ class Index:
     table: str
     name: str
     definition: str
+    comment: str | None = None
     # Read by lint only: key columns in order, '' for an expression (the definition says it all).
     key_columns: tuple[str, ...] = field(default=(), compare=False)
 
@@ -98,6 +101,7 @@ class Policy:
     roles: tuple[str, ...]
     using: str | None
     with_check: str | None
+    comment: str | None = None
 
     path = property(_table_child_path)
 
@@ -123,6 +127,7 @@ class Function:
     rows: str
     config: tuple[str, ...]  # e.g. ('search_path=""',)
     body: str
+    comment: str | None = None
     # Compared only for SECURITY DEFINER functions, against the project's owner (drift.compare).
     owner: str = field(default="", compare=False)
     # For the planner: CREATE OR REPLACE cannot rename a parameter or drop a default.
@@ -134,6 +139,56 @@ class Function:
     @property
     def path(self) -> str:
         return f"{ident(self.schema)}.{ident(self.name)}({self.argument_types})"
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    """A standalone sequence, or one OWNED BY a column it does not feed (serial and identity
+    sequences are part of their column)."""
+
+    KIND: ClassVar[str] = "sequence"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name")
+    schema: str
+    name: str
+    type: str
+    start: str
+    increment: str
+    min: str
+    max: str
+    cache: str
+    cycle: bool
+    owned_by: str | None  # schema.table.column
+    comment: str | None
+
+    path = property(_schema_object_path)
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    KIND: ClassVar[str] = "domain"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name")
+    schema: str
+    name: str
+    type: str
+    not_null: bool
+    default: str | None
+    collation: str | None
+    checks: tuple[str, ...]  # "quoted_name CHECK (...)", sorted by name
+    comment: str | None
+
+    path = property(_schema_object_path)
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    KIND: ClassVar[str] = "composite_type"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "name")
+    schema: str
+    name: str
+    attributes: tuple[str, ...]  # "name type [COLLATE c]", in order
+    comment: str | None
+
+    path = property(_schema_object_path)
 
 
 @dataclass(frozen=True, slots=True)
@@ -153,6 +208,7 @@ class Trigger:
     arguments: tuple[str, ...]  # the literal arguments passed to the function
     update_of: tuple[str, ...]  # UPDATE OF columns, in declared order
     referencing: str | None  # e.g. "OLD TABLE AS old_rows NEW TABLE AS new_rows"
+    comment: str | None = None
     # The whole CREATE TRIGGER statement, for the planner; every part of it is compared above.
     definition: str = field(default="", compare=False)
 
@@ -214,6 +270,8 @@ class GrantItem:
     grantee: str
     privilege: str
     grantable: bool
+    on: str = ""  # for a column grant: the table it is granted on (SQL names the column apart)
+    column: str | None = None
 
     @property
     def label(self) -> str:
@@ -226,18 +284,41 @@ class Grant:
 
     KIND: ClassVar[str] = "grant"
     KEY: ClassVar[tuple[str, ...]] = ("object_kind", "object", "grantee")
-    object_kind: str  # table (also views) | function
-    object: str  # path of the table, view or function
+    object_kind: str  # table (also views) | function | column | sequence | type
+    object: str  # path of the table, view, function, column, sequence or type
     grantee: str
     privileges: tuple[str, ...]  # sorted
     grantable: tuple[str, ...]  # the privileges held WITH GRANT OPTION
+    on: str = field(default="", compare=False)  # a column grant's table
+    column: str | None = field(default=None, compare=False)
 
     @property
     def path(self) -> str:
         return self.object
 
     def items(self) -> dict[str, GrantItem]:
-        return {p: GrantItem(self.object_kind, self.object, self.grantee, p, p in self.grantable) for p in self.privileges}
+        return {p: GrantItem(self.object_kind, self.object, self.grantee, p, p in self.grantable, self.on, self.column)
+                for p in self.privileges}
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultPrivilege:
+    """What the project's owner's new objects of one type in one schema will grant one role."""
+
+    KIND: ClassVar[str] = "default_privilege"
+    KEY: ClassVar[tuple[str, ...]] = ("schema", "object_type", "grantee")
+    schema: str
+    object_type: str  # tables | sequences | functions | types
+    grantee: str
+    privileges: tuple[str, ...]  # sorted
+    grantable: tuple[str, ...]
+    # For the planner: the part that comes from the owner's global (or built-in) defaults,
+    # which only an ALTER DEFAULT PRIVILEGES without IN SCHEMA can revoke.
+    global_privileges: tuple[str, ...] = field(default=(), compare=False)
+
+    @property
+    def path(self) -> str:
+        return f"new {self.object_type} in {ident(self.schema)} to {self.grantee}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -254,7 +335,16 @@ class SeedRow:
         return f"{ident(self.schema)}.{ident(self.table)}[{', '.join(self.key)}]"
 
 
-KINDS: tuple[type, ...] = (Schema, Table, Column, Constraint, Index, Policy, Function, Trigger, View, Enum, Grant, SeedRow)
+@dataclass(frozen=True, slots=True, order=True)
+class NotCompared:
+    """An object of a kind supaschema does not model yet: listed by diff, never compared."""
+
+    kind: str  # view, materialized view, sequence, enum, domain, composite type, ...
+    path: str
+
+
+KINDS: tuple[type, ...] = (Schema, Table, Column, Constraint, Index, Policy, Function, Trigger, View, Enum, Sequence, Domain,
+                          CompositeType, Grant, DefaultPrivilege, SeedRow)
 
 
 _KEY_GETTERS: dict[type, Any] = {}
@@ -277,6 +367,8 @@ class Snapshot:
     server_version: int
     objects: dict[str, dict[tuple, Any]] = field(default_factory=dict)  # kind name -> key -> object
     queries: int = 0  # catalog queries issued to make it
+    not_compared: tuple[NotCompared, ...] = ()  # sorted
+    owner: str = ""  # the project's owner role (catalog/queries/project_owner.sql)
 
     def of(self, kind: type) -> dict[tuple, Any]:
         return self.objects.get(kind.KIND, {})
@@ -284,12 +376,15 @@ class Snapshot:
     def to_dict(self) -> dict:
         return {
             "server_version": self.server_version,
+            "owner": self.owner,
             **{kind.KIND: [dataclasses.asdict(o) for _, o in sorted(self.of(kind).items())] for kind in KINDS},
+            "not_compared": [dataclasses.asdict(o) for o in self.not_compared],
         }
 
 
-def build_snapshot(server_version: int, objects: list[Any], queries: int) -> Snapshot:
+def build_snapshot(server_version: int, objects: list[Any], queries: int,
+                   not_compared: tuple[NotCompared, ...] = (), owner: str = "") -> Snapshot:
     grouped: dict[str, dict[tuple, Any]] = {kind.KIND: {} for kind in KINDS}
     for obj in objects:
         grouped[obj.KIND][key_of(obj)] = obj
-    return Snapshot(server_version, grouped, queries)
+    return Snapshot(server_version, grouped, queries, tuple(sorted(not_compared)), owner)

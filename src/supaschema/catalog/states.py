@@ -23,9 +23,11 @@ from ..spec.model import API_ROLES, Spec
 def scope_for(spec: Spec | None) -> Scope:
     if spec is None:
         return Scope()
-    roles = sorted({*API_ROLES, *(r for t in spec.tables for r, _ in t.grants if r.lower() != "public")})
+    declared = ([r for t in spec.tables for r, _ in t.grants] + [r for t in spec.tables for c in t.columns for r, _ in c.grants] + [r for d in spec.default_privileges for r, _ in d.grants]
+                + [r for o in (*spec.sequences, *spec.domains, *spec.composite_types) for r, _ in o.grants] + list(spec.roles))
+    roles = sorted({*API_ROLES, *(r for r in declared if r.lower() != "public")})
     seeds = tuple(SeedScope(sd.schema, sd.table, sd.key, sd.columns) for sd in spec.seeds)
-    return Scope(schemas=("public", *sorted(sc.name for sc in spec.schemas)), roles=tuple(roles), seeds=seeds)
+    return Scope(schemas=("public", *sorted(sc.name for sc in spec.schemas)), roles=tuple(roles), seeds=seeds, owner=spec.owner)
 
 
 def snapshot_of(target: Target, scope: Scope, what: str = "database") -> snap.Snapshot:
@@ -141,6 +143,7 @@ def _applied_snapshot(throwaway: Throwaway, migrations: list[tuple[str, str]], s
     cached = disk_cache.load("shadow-states", key, snap.Snapshot)
     if cached is not None:
         return dataclasses.replace(cached, queries=0)  # read from the cache: no query issued now
+    throwaway.ensure_project_roles(scope.roles)  # grants to them must apply in the shadow
     target = throwaway.create(migrations, prefix=prefix)
     try:
         snapshot = snapshot_of(target, scope, what="shadow database")

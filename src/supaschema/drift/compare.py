@@ -7,6 +7,7 @@ is normalised, and which children to leave out when their table is gone.
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -18,7 +19,7 @@ SECURITY, SCHEMA, DATA, COSMETIC = "security", "schema", "data", "cosmetic"
 SEVERITY_ORDER = {SECURITY: 0, SCHEMA: 1, DATA: 2, COSMETIC: 3}
 
 # Kinds whose every drift is a security question.
-SECURITY_KINDS = {snap.Policy, snap.Grant, snap.GrantItem}
+SECURITY_KINDS = {snap.Policy, snap.Grant, snap.GrantItem, snap.DefaultPrivilege}
 # Fields that are a security question on otherwise structural kinds.
 SECURITY_FIELDS = {
     snap.Table: {"rls_enabled", "rls_force"},
@@ -41,6 +42,25 @@ class Drift:
     def to_dict(self) -> dict:
         return {"kind": self.kind, "object": self.object, "change": self.change, "field": self.field,
                 "expected": self.expected, "actual": self.actual, "severity": self.severity}
+
+
+@dataclass(frozen=True, slots=True)
+class NotComparedItem:
+    """An object diff saw but does not compare (its kind is not modelled yet), and on which sides."""
+
+    kind: str
+    object: str
+    sides: tuple[str, ...]  # "desired", "actual", or both
+
+    def to_dict(self) -> dict:
+        return {"kind": self.kind, "object": self.object, "on": list(self.sides)}
+
+
+def not_compared(expected: snap.Snapshot, actual: snap.Snapshot) -> list[NotComparedItem]:
+    """What neither side's comparison covered, so a report can say so instead of staying silent."""
+    want, have = set(expected.not_compared), set(actual.not_compared)
+    return [NotComparedItem(o.kind, o.path, tuple(side for side, objs in (("desired", want), ("actual", have)) if o in objs))
+            for o in sorted(want | have)]
 
 
 # Privileges that only newer servers know; compared only when both sides have them.
@@ -87,6 +107,8 @@ def _summary(obj: Any) -> Any:
         return obj.type + (" NOT NULL" if obj.not_null else "")
     if isinstance(obj, snap.SeedRow):
         return dict(obj.values)
+    if isinstance(obj, snap.DefaultPrivilege):
+        return obj.privileges
     return obj.path
 
 
@@ -157,6 +179,22 @@ def _unqualified_view(view: snap.View) -> str:
     return text
 
 
+def _without_privileges(objects: dict[tuple, Any], privileges: set[str]) -> dict[tuple, Any]:
+    """Default privileges as an older server would see them (MAINTAIN exists from PostgreSQL 17 on)."""
+    return {k: dataclasses.replace(o, privileges=tuple(p for p in o.privileges if p not in privileges),
+                                   grantable=tuple(p for p in o.grantable if p not in privileges))
+            for k, o in objects.items()}
+
+
+def _definer_owners(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
+    """A SECURITY DEFINER function runs with its owner's rights: an owner other than the project's
+    is a change of privilege. Other functions' owners are not compared."""
+    want = expected.of(snap.Function)
+    return [Drift(snap.Function.KIND, have.path, "changed", "owner", actual.owner, have.owner, SECURITY)
+            for key, have in actual.of(snap.Function).items()
+            if have.security_definer and key in want and want[key].security_definer and have.owner != actual.owner]
+
+
 def _changed_seed_values(want: snap.SeedRow, have: snap.SeedRow) -> list[Drift]:
     a, b = dict(want.values), dict(have.values)
     return [
@@ -180,25 +218,36 @@ def compare(expected: snap.Snapshot, actual: snap.Snapshot) -> list[Drift]:
         relation_missing, relation_extra, _ = keyed_differences(expected.of(relation), actual.of(relation))
         gone |= set(relation_missing) | set(relation_extra)
         gone_paths |= {(expected.of(relation) | actual.of(relation))[k].path for k in relation_missing + relation_extra}
-    functions_missing, functions_extra, _ = keyed_differences(expected.of(snap.Function), actual.of(snap.Function))
-    gone_functions = {(expected.of(snap.Function) | actual.of(snap.Function))[k].path for k in functions_missing + functions_extra}
+    # Grants on a missing or extra function, sequence or type are folded into it.
+    gone_objects = set()
+    for kind in (snap.Function, snap.Sequence, snap.Domain, snap.CompositeType):
+        missing, extra, _ = keyed_differences(expected.of(kind), actual.of(kind))
+        gone_objects |= {(expected.of(kind) | actual.of(kind))[k].path for k in missing + extra}
 
     oldest = min(expected.server_version, actual.server_version)
+    newer_only = {p for p, since in PRIVILEGE_SINCE.items() if since > oldest}
+
+    schemas_missing, schemas_extra, _ = keyed_differences(expected.of(snap.Schema), actual.of(snap.Schema))
+    gone_schemas = {(expected.of(snap.Schema) | actual.of(snap.Schema))[k].name for k in schemas_missing + schemas_extra}
 
     def relevant(obj: Any) -> bool:
+        if isinstance(obj, snap.DefaultPrivilege):  # a missing or extra schema speaks for its default privileges
+            return obj.schema not in gone_schemas
         if isinstance(obj, snap.Grant):
-            return obj.object not in gone_paths and obj.object not in gone_functions
+            return (obj.on or obj.object) not in gone_paths and obj.object not in gone_objects
         parent = _parent_table(obj)
         return parent is None or parent not in gone or isinstance(obj, (snap.Table, snap.View))
 
     drifts: list[Drift] = []
     for kind in snap.KINDS:
         want, have = expected.of(kind), actual.of(kind)
-        if gone or gone_functions:
+        if gone or gone_objects or gone_schemas:
             want = {k: o for k, o in want.items() if relevant(o)}
             have = {k: o for k, o in have.items() if relevant(o)}
+        if newer_only and kind is snap.DefaultPrivilege:
+            want, have = _without_privileges(want, newer_only), _without_privileges(have, newer_only)
         drifts.extend(compare_kind(kind, want, have))
-    newer_only = {p for p, since in PRIVILEGE_SINCE.items() if since > oldest}
+    drifts.extend(_definer_owners(expected, actual))
     if newer_only:
         drifts = [d for d in drifts if not (d.kind == "grant" and (d.field or "").split(" ")[0] in newer_only)]
     return sorted(drifts, key=lambda d: (SEVERITY_ORDER[d.severity], d.object, d.kind, d.change, d.field or ""))

@@ -11,7 +11,7 @@ from collections import Counter
 from itertools import groupby
 from typing import Any
 
-from ..drift.compare import SEVERITY_ORDER, Drift
+from ..drift.compare import SEVERITY_ORDER, Drift, NotComparedItem
 
 JSON_VERSION = 1
 SIDE_BY_SIDE = 28  # values up to this width share one line: expected | actual
@@ -25,7 +25,7 @@ def summary(drifts: list[Drift]) -> dict[str, int]:
 
 
 def to_json(drifts: list[Drift], desired: str, actual: str, catalog_queries: int = 0,
-            skipped: dict[str, int] | None = None) -> str:
+            skipped: dict[str, int] | None = None, unmodelled: list[NotComparedItem] = ()) -> str:
     document = {
         "version": JSON_VERSION,
         "desired": desired,
@@ -34,6 +34,7 @@ def to_json(drifts: list[Drift], desired: str, actual: str, catalog_queries: int
         "stats": {"catalog_queries": catalog_queries},
         "skipped": skipped or {"unmanaged": 0, "undeclared": 0},
         "drift": [d.to_dict() for d in drifts],
+        "not_compared": [item.to_dict() for item in unmodelled],
     }
     return json.dumps(document, indent=2, ensure_ascii=False, default=_jsonable) + "\n"
 
@@ -57,14 +58,19 @@ def _show(value: Any) -> str:
 
 
 def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False,
-            no_drift: str = "No drift: the two sides match.", skipped: dict[str, int] | None = None) -> str:
-    """`no_drift` is the caller's sentence for an empty report: it must say what was compared."""
+            no_drift: str = "No drift: the two sides match.", skipped: dict[str, int] | None = None,
+            unmodelled: list[NotComparedItem] = ()) -> str:
+    """`no_drift` is the caller's sentence for an empty report: it must say what was compared
+    (and it says "in what is compared" when some objects were not)."""
     def paint(text: str, what: str) -> str:
         return f"\x1b[{COLOUR[what]}m{text}\x1b[0m" if colour else text
 
     lines = [f"desired: {desired}", f"actual:  {actual}", ""]
     left_alone = _left_alone(skipped or {})
+    lines.extend(_not_compared_lines(unmodelled, paint))
     if not drifts:
+        if unmodelled:
+            no_drift = no_drift.replace("No drift:", "No drift in what is compared:", 1)
         lines.append(paint(no_drift, "header"))
         return "\n".join(lines + left_alone) + "\n"
     for severity, group in groupby(drifts, key=lambda d: d.severity):
@@ -85,6 +91,16 @@ def _left_alone(skipped: dict[str, int]) -> list[str]:
     parts = [f"{skipped[k]} {what}" for k, what in (("unmanaged", "unmanaged (matched an unmanaged: pattern)"),
                                                      ("undeclared", "undeclared (report_undeclared: false)")) if skipped.get(k)]
     return [f"left alone: {', '.join(parts)}"] if parts else []
+
+
+def _not_compared_lines(unmodelled: list[NotComparedItem], paint) -> list[str]:
+    if not unmodelled:
+        return []
+    lines = [paint("NOT COMPARED (supaschema does not model these kinds yet; check them by hand)", "header")]
+    for item in unmodelled:
+        where = "both sides" if len(item.sides) == 2 else f"{item.sides[0]} only"
+        lines.append(f"  {item.kind} {item.object}  ({where})")
+    return lines + [""]
 
 
 def _item_lines(items: list[Drift], paint) -> list[str]:

@@ -74,7 +74,10 @@ class _Context:
 
     def why_skipped(self, obj: Any) -> str | None:
         if isinstance(obj, snap.Grant):
-            return "unmanaged" if obj.object in self.foreign_paths else "undeclared" if obj.object in self.undeclared_paths else None
+            target = obj.on or obj.object  # a column privilege belongs to its table
+            return "unmanaged" if target in self.foreign_paths else "undeclared" if target in self.undeclared_paths else None
+        if isinstance(obj, snap.DefaultPrivilege):
+            return None  # about objects not created yet: nothing a pattern can name
         if isinstance(obj, TOP_LEVEL):
             return "unmanaged" if obj.path in self.foreign_paths else None if self.report_undeclared else "undeclared"
         table = getattr(obj, "table", None)

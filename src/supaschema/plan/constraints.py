@@ -6,6 +6,7 @@ from typing import TYPE_CHECKING
 
 from ..catalog import snapshot as snap
 from ..sqltext.quoting import qualified
+from .comments import comment_if_any, comment_on
 from .operations import LOCKS_TABLE, Phase
 from .registry import handles
 
@@ -60,6 +61,7 @@ def constraint_changed(p: Planner, drift: Drift, constraint: snap.Constraint) ->
 @handles("index", "missing")
 def index_missing(p: Planner, drift: Drift | None, index: snap.Index) -> None:
     p.emit("create_index", Phase.INDEXES, index.path, (LOCKS_TABLE,), index=index)
+    comment_if_any(p, index)
 
 
 @handles("index", "extra")
@@ -69,5 +71,8 @@ def index_extra(p: Planner, drift: Drift, index: snap.Index) -> None:
 
 @handles("index", "changed")
 def index_changed(p: Planner, drift: Drift, index: snap.Index) -> None:
-    p.emit("drop_index", Phase.DROP_INDEXES, index.path, (LOCKS_TABLE,), index=index)
-    index_missing(p, drift, index)
+    if drift.field == "comment":
+        comment_on(p, index)
+    elif ("create_index", index.path) not in p.emitted:
+        p.emit("drop_index", Phase.DROP_INDEXES, index.path, (LOCKS_TABLE,), index=index)
+        index_missing(p, drift, index)

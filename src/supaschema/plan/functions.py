@@ -7,6 +7,7 @@ import re
 from typing import TYPE_CHECKING
 
 from ..catalog import snapshot as snap
+from .comments import comment_if_any, comment_on
 from .grants import fresh_grants
 from .operations import CHANGES_ACCESS, LOCKS_TABLE, Phase
 from .registry import handles
@@ -23,6 +24,7 @@ SECURITY_FIELDS = ("security_definer", "config", "leakproof")
 def function_missing(p: Planner, drift: Drift | None, function: snap.Function) -> None:
     hazards = (CHANGES_ACCESS,) if function.security_definer or function.config else ()
     p.emit("create_function", _phase(p, function), function.path, hazards, function=function)
+    comment_if_any(p, function)
     fresh_grants(p, "function", function.path)
 
 
@@ -39,6 +41,14 @@ def function_extra(p: Planner, drift: Drift, function: snap.Function) -> None:
 
 @handles("function", "changed")
 def function_changed(p: Planner, drift: Drift, function: snap.Function) -> None:
+    if drift.field == "owner":
+        # The definer runs with its owner's rights; CREATE OR REPLACE would keep the wrong owner.
+        p.emit("alter_function_owner", Phase.FUNCTION_OWNERS, function.path, (CHANGES_ACCESS,),
+               function=function, owner=drift.expected)
+        return
+    if drift.field == "comment":
+        comment_on(p, function)  # CREATE OR REPLACE keeps a comment; a recreated function plans its own
+        return
     if ("create_function", function.path) in p.emitted:
         return
     actual = p.have.get(drift)

@@ -27,13 +27,18 @@ class Phase(IntEnum):
     DROP_INDEXES = 30
     DROP_FOREIGN_KEYS = 40
     DROP_CONSTRAINTS = 50
+    DEFAULT_PRIVILEGES = 52  # before anything is created, so new objects get the declared privileges
     DROP_RETYPED_FUNCTIONS = 55  # a function whose result type changes cannot be replaced in place
     ENUMS = 57  # before the functions and columns that use them
     FUNCTIONS = 60
+    FUNCTION_OWNERS = 65  # after a function is (re)created
+    TYPES = 66  # domains and composite types, before the tables whose columns use them
+    SEQUENCES = 67  # before the tables whose defaults call them
     CREATE_TABLES = 70
     ROW_TYPE_FUNCTIONS = 72  # functions taking or returning a table's row type need the table first
     COLUMN_IDENTITY = 75  # before defaults: a column stops being identity before it gets a default
     COLUMNS = 80
+    SEQUENCE_OPTIONS = 85  # OWNED BY needs its column
     CONSTRAINTS = 90
     FOREIGN_KEYS = 100
     VIEWS = 105  # after the columns they read; before INDEXES, which materialized views may have
@@ -45,6 +50,8 @@ class Phase(IntEnum):
     DROP_COLUMNS = 160
     DROP_TABLES = 170
     DROP_ENUMS = 175  # after the tables and columns that used them
+    DROP_SEQUENCES = 176  # after the columns whose defaults call them
+    DROP_TYPES = 178  # after the columns that use them
     DROP_FUNCTIONS = 180
     DROP_SCHEMAS = 185  # after what they held
     SEED_ROWS = 190

@@ -15,12 +15,14 @@ from typing import Any
 from ..catalog import snapshot as snap
 from ..catalog.introspect import Scope
 from ..drift.compare import Drift
-from . import columns, constraints, enums, functions, grants, policies, schemas, seeds, tables, triggers, views
+from . import (columns, composite_types, constraints, default_privileges, domains, enums, functions, grants, policies, schemas,
+               seeds, sequences, tables, triggers, views)
 from .operations import Operation, Phase, Plan, merged
 from .registry import HANDLERS
 
 # Importing a kind's module registers its handlers.
-KIND_MODULES = (schemas, tables, columns, constraints, policies, functions, triggers, views, enums, grants, seeds)
+KIND_MODULES = (schemas, tables, columns, constraints, policies, functions, triggers, views, enums, sequences, domains,
+                composite_types, grants, default_privileges, seeds)
 
 
 class SnapshotIndex:
@@ -55,7 +57,7 @@ class SnapshotIndex:
         if self._grants is None:
             self._grants = {}
             for grant in self.snapshot.of(snap.Grant).values():
-                self._grants.setdefault(grant.object, []).extend(grant.items().values())
+                self._grants.setdefault(grant.on or grant.object, []).extend(grant.items().values())
         return self._grants.get(path, [])
 
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from ..catalog import snapshot as snap
+from .comments import comment_if_any, comment_on
 from .operations import CHANGES_ACCESS, Phase
 from .registry import handles
 
@@ -16,6 +17,7 @@ if TYPE_CHECKING:
 @handles("policy", "missing")
 def policy_missing(p: Planner, drift: Drift | None, policy: snap.Policy) -> None:
     p.emit("create_policy", Phase.POLICIES, policy.path, (CHANGES_ACCESS,), policy=policy)
+    comment_if_any(p, policy)
 
 
 @handles("policy", "extra")
@@ -25,7 +27,9 @@ def policy_extra(p: Planner, drift: Drift, policy: snap.Policy) -> None:
 
 @handles("policy", "changed")
 def policy_changed(p: Planner, drift: Drift, policy: snap.Policy) -> None:
-    if ("create_policy", policy.path) not in p.emitted:
+    if drift.field == "comment":
+        comment_on(p, policy)
+    elif ("create_policy", policy.path) not in p.emitted:
         policy_missing(p, drift, policy)  # create_policy replaces the old one
 
 

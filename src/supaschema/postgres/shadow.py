@@ -21,7 +21,7 @@ from ..errors import Problem, UserError
 from ..postgres.connection import Target, apply_sql, connect, first_failure
 from ..sqltext.statements import split_statements
 from ..sqltext.quoting import ident
-from .stub_roles import RoleFootprint, ensure_roles, require_createdb, who_am_i
+from .stub_roles import RoleFootprint, ensure_project_roles, ensure_roles, require_createdb, who_am_i
 
 STUB_TEMPLATE_PREFIX = "supaschema_stub"
 _INSTANCES = itertools.count(1)
@@ -83,6 +83,11 @@ class Throwaway:
                 apply_sql(conn, supabase_stub_sql(), "supabase_stub.sql")
             self._stub = name
         return self._stub
+
+    def ensure_project_roles(self, roles: tuple[str, ...]) -> None:
+        """The roles schema.yaml grants to, on this server (dropped again from a borrowed one)."""
+        with self._stub_lock, self._admin() as admin:
+            ensure_project_roles(admin, who_am_i(admin), f"shadow server {self.admin.label}", self.footprint, roles)
 
     def _create_database(self, admin, name: str, template: str | None = None) -> None:
         import psycopg

@@ -107,6 +107,26 @@ def ensure_roles(conn: "psycopg.Connection", me: Me, where: str, footprint: Role
     _join_auth_owner(conn, me, where, footprint)
 
 
+def ensure_project_roles(conn: "psycopg.Connection", me: Me, where: str, footprint: RoleFootprint,
+                         roles: tuple[str, ...]) -> None:
+    """The roles schema.yaml grants to (roles are the platform's: a real project has them), created
+    NOLOGIN where missing so that the grants apply in a shadow database; undone like the others."""
+    import psycopg
+
+    existing = {name for (name,) in conn.execute("SELECT rolname FROM pg_catalog.pg_roles WHERE rolname = ANY(%s)", (list(roles),))}
+    missing = [name for name in roles if name not in existing and name.lower() != "public"]
+    if missing and not (me.superuser or me.createrole):
+        raise UserError(Problem(where, f"the role {me.name} may not create the roles schema.yaml grants to "
+                                       f"({', '.join(missing)}): it lacks CREATEROLE",
+                                f"create these roles on that server beforehand, {NO_SHADOW_URL}"))
+    for name in missing:
+        try:
+            conn.execute(f"CREATE ROLE {ident(name)} NOLOGIN")
+        except (psycopg.errors.DuplicateObject, psycopg.errors.UniqueViolation):
+            continue  # a concurrent run made it first: it is that run's to drop
+        footprint.created.append(name)
+
+
 def _join_auth_owner(conn: "psycopg.Connection", me: Me, where: str, footprint: RoleFootprint) -> None:
     import psycopg
 

@@ -38,8 +38,10 @@ class Pulled:
 
 
 # The kinds this module writes; a kind the catalog learns later is refused until it has a writer here.
+# Default privileges are left out, not refused: every database has them (Supabase's own), and a
+# schema.yaml that declares none expects exactly those, so diff shows any difference.
 WRITTEN_KINDS = (snap.Table, snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Function, snap.Trigger,
-                 snap.View, snap.Grant, snap.SeedRow)
+                 snap.View, snap.Grant, snap.SeedRow, snap.DefaultPrivilege)
 
 
 def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoice"], version: str | None = None) -> Pulled:
@@ -48,6 +50,9 @@ def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoic
         if kind not in WRITTEN_KINDS:
             for obj in snapshot.of(kind).values():
                 pulled.refuse(f"{kind.KIND} {obj.path}", f"a {kind.KIND} (pull cannot write this kind yet)")
+    for grant in snapshot.of(snap.Grant).values():
+        if grant.object_kind == "column":
+            pulled.refuse(f"grant {grant.object}", "a column privilege (pull cannot write these yet)")
     tables = [t for t in snapshot.of(snap.Table).values() if t.schema == "public"]
     ordered = _dependency_order(snapshot, tables, pulled)
     children = {kind: _by_table(snapshot.of(kind).values()) for kind in (snap.Column, snap.Constraint, snap.Index, snap.Policy)}
@@ -138,6 +143,8 @@ def table_entry(table: snap.Table, children: dict, grants: dict[str, snap.Grant]
             item["using"] = parsed.method
         if parsed.where:
             item["where"] = parsed.where
+        if index.comment is not None:
+            item["comment"] = index.comment
         indexes[index.name] = Flow(item)
     if indexes:
         entry["indexes"] = indexes
@@ -253,6 +260,8 @@ def policy_entry(policy: snap.Policy) -> dict:
         item["using"] = d.strip_parens(policy.using)
     if policy.with_check is not None:
         item["with_check"] = d.strip_parens(policy.with_check)
+    if policy.comment is not None:
+        item["comment"] = policy.comment
     return item
 
 
@@ -302,6 +311,8 @@ def function_entry(function: snap.Function, grants: dict[str, snap.Grant], pulle
     if function.volatility != "VOLATILE":
         entry["volatility"] = function.volatility.lower()
     entry["body"] = function.body
+    if function.comment is not None:
+        entry["comment"] = function.comment
     executes = {role for role, grant in grants.items() if "EXECUTE" in grant.privileges}
     revoked = [role for role in WATCHED_ROLES if role not in executes]
     granted = [role for role in WATCHED_ROLES if role in executes and role != "public"]
@@ -335,7 +346,8 @@ def triggers_entry(snapshot: snap.Snapshot, functions: dict, pulled: Pulled) -> 
         table = trigger.table if trigger.schema == "public" else f"{trigger.schema}.{trigger.table}"
         result[trigger.name] = Flow({"table": table, "timing": trigger.timing.lower(),
                                      "events": [e.lower() for e in trigger.events],
-                                     "for_each": trigger.level.lower(), "function": trigger.function})
+                                     "for_each": trigger.level.lower(), "function": trigger.function,
+                                     **({"comment": trigger.comment} if trigger.comment is not None else {})})
     return result
 
 

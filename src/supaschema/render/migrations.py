@@ -23,6 +23,7 @@ KEYWORDS = frozenset({
     "REFERENCES", "TRIGGER", "EXECUTE", "USAGE", "MAINTAIN", "VOLATILE", "STABLE", "IMMUTABLE", "ALWAYS", "BY DEFAULT",
     "CASCADE", "RESTRICT", "SET NULL", "SET DEFAULT", "NO ACTION", "BTREE", "HASH", "GIN", "GIST", "BRIN",
     "ROW", "STATEMENT", "TABLE", "FUNCTION", "SCHEMA", "CREATE", "TYPE", "SEQUENCE", "ENABLE", "DISABLE", "ENABLE REPLICA", "ENABLE ALWAYS",
+    "TABLES", "SEQUENCES", "FUNCTIONS", "TYPES", "INDEX", "DOMAIN", "POLICY",
 })
 
 
@@ -146,6 +147,10 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
             "schemas": [schemas[name] for name in m.schemas],
             "triggers": [triggers[name] for name in m.triggers],
             "seeds": [seeds[name] for name in m.seeds],
+            "default_privileges": [d for d in spec.default_privileges if d.schema in m.default_privileges],
+            "sequences": [q for q in spec.sequences if f"{q.schema}.{q.name}" in m.sequences],
+            "domains": [d for d in spec.domains if f"{d.schema}.{d.name}" in m.domains],
+            "composite_types": [c for c in spec.composite_types if f"{c.schema}.{c.name}" in m.composite_types],
         }
         for m in spec.migrations
     }

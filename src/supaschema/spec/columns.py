@@ -7,10 +7,10 @@ import yaml
 from ..errors import excerpt
 from . import model as s
 from .types import type_sql
-from .reading import Reader, split_qualified
+from .reading import COLUMN_PRIVILEGES, Reader, read_grants, split_qualified
 
 COLUMN_KEYS = {"type", "nullable", "default", "primary_key", "unique", "check", "references", "identity", "generated", "collation", "comment",
-               "renamed_from"}
+               "renamed_from", "grants"}
 COLUMN_REQUIRED = {"type"}
 # `references:` on a column: one target column.
 INLINE_REFERENCE_KEYS, REFERENCE_REQUIRED = {"table", "column", "on_delete", "on_update", "name"}, {"table"}
@@ -42,7 +42,8 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
         collation = r.src.text(f["collation"], f"{cpath}.collation") if "collation" in f else None
         if collation is not None and not r.name(f["collation"], f"{cpath}.collation", collation):
             collation = None
-        comment = r.src.text(f["comment"], f"{cpath}.comment") if "comment" in f else None
+        comment = r.comment(f, cpath)
+        grants = read_grants(r, f["grants"], f"{cpath}.grants", COLUMN_PRIVILEGES) if "grants" in f else []
         if sum(x is not None for x in (default, generated, identity)) > 1:
             r.src.problem(key_node, cpath, "default, generated and identity exclude each other", "keep one")
         if "primary_key" in f and r.src.boolean(f["primary_key"], f"{cpath}.primary_key"):
@@ -64,7 +65,8 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
                               "a rename needs the old name gone: remove or rename that column")
             renamed_from = None
         if col_type is not None and nullable is not None:
-            columns.append(s.Column(name, col_type, nullable, default, identity, generated, collation, comment, renamed_from))
+            columns.append(s.Column(name, col_type, nullable, default, identity, generated, collation, comment, renamed_from,
+                                    tuple(grants)))
     if len(inline["primary_key"]) > 1:
         r.src.problem(node, path, f"several columns say primary_key: {', '.join(inline['primary_key'])}",
                          "for a composite key write `primary_key: [a, b]` on the table")

@@ -13,7 +13,7 @@ from ..sqltext.fragments import Fragment
 from .types import returns_sql
 from .reading import Reader, split_qualified
 
-FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to"}
+FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to", "comment"}
 FUNCTION_REQUIRED = {"returns", "language", "body"}
 VOLATILITIES = {"volatile": "VOLATILE", "stable": "STABLE", "immutable": "IMMUTABLE"}
 
@@ -48,7 +48,7 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
             signature = arguments_sql(f["arguments"].value, with_defaults=False) if arguments else Fragment("")
             result.append(s.Function(schema, name, arguments, returns, language, body, definer, search_path,
                                      volatility, tuple(revoke), tuple(grant), signature,
-                                     line=key_node.start_mark.line + 1))
+                                     comment=r.comment(f, path), line=key_node.start_mark.line + 1))
     return result
 
 

@@ -8,7 +8,7 @@ from ..errors import excerpt
 from . import model as s
 from .reading import Reader
 
-INDEX_KEYS, INDEX_REQUIRED = {"columns", "unique", "using", "where"}, {"columns"}
+INDEX_KEYS, INDEX_REQUIRED = {"columns", "unique", "using", "where", "comment"}, {"columns"}
 INDEX_METHODS = {m: m for m in ("btree", "hash", "gin", "gist", "brin")}
 
 
@@ -32,5 +32,5 @@ def read_indexes(r: Reader, node: yaml.Node, path: str, column_names: set[str] |
         method = r.src.choice(f["using"], f"{ipath}.using", INDEX_METHODS) if "using" in f else "btree"
         where = r.expression(f["where"], f"{ipath}.where", column_names, place="an index predicate") if "where" in f else None
         if columns and method:
-            result.append(s.Index(name, tuple(columns), unique, method, where))
+            result.append(s.Index(name, tuple(columns), unique, method, where, r.comment(f, ipath)))
     return result

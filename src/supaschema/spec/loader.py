@@ -13,10 +13,14 @@ from pathlib import Path
 from .. import disk_cache
 from ..errors import Problem, UserError
 from . import model as s
+from .composite_types import read_composite_types
+from .default_privileges import read_default_privileges
+from .domains import read_domains
 from .functions import read_functions
 from .migrations import read_migrations
 from .reading import Reader
 from .seeds import read_seeds
+from .sequences import read_sequences
 from .tables import read_tables
 from .triggers import read_triggers
 from .unmanaged import read_unmanaged
@@ -25,7 +29,8 @@ from .enums import declared_types, read_enums
 from .schemas import read_schemas
 from .yaml_source import Source, compose
 
-TOP_KEYS = {"tables", "schemas", "views", "enums", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint"}  # lint: read by lint/config.py
+TOP_KEYS = {"tables", "schemas", "views", "enums", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint", "owner",
+            "default_privileges", "roles", "sequences", "domains", "composite_types"}  # lint: read by lint/config.py
 # read_migrations reports a missing `migrations:` itself, with a fix that says what to list.
 TOP_REQUIRED = {"tables", "migrations"}
 
@@ -69,14 +74,40 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     schemas = read_schemas(reader, top["schemas"]) if "schemas" in top else []
     reader.schemas |= {sc.name for sc in schemas}
     enums = read_enums(reader, top["enums"]) if "enums" in top else []
-    reader.declared_types = declared_types(enums)
+    domains = read_domains(reader, top["domains"]) if "domains" in top else []
+    reader.declared_types = declared_types(enums) | _type_names(domains)
+    composite_types = read_composite_types(reader, top["composite_types"]) if "composite_types" in top else []
+    reader.declared_types |= _type_names(composite_types)
     tables = read_tables(reader, top["tables"]) if "tables" in top else []
     functions = read_functions(reader, top["functions"]) if "functions" in top else []
     triggers = read_triggers(reader, top["triggers"], tables, functions) if "triggers" in top else []
     seeds = read_seeds(reader, top["seeds"], tables, triggers) if "seeds" in top else []
     views = read_views(reader, top["views"]) if "views" in top else []
-    migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds, views, enums, schemas)
+    default_privileges = read_default_privileges(reader, top["default_privileges"], ("public", *(sc.name for sc in schemas))) if "default_privileges" in top else []
+    sequences = read_sequences(reader, top["sequences"], tables) if "sequences" in top else []
+    migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds, views, enums, schemas,
+                                 default_privileges, sequences, domains, composite_types)
+    owner = read_owner(reader, top["owner"]) if "owner" in top else None
+    roles = read_roles(reader, top["roles"]) if "roles" in top else []
     unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()
     source.raise_if_any()
     return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged, tuple(views),
-                  tuple(enums), tuple(schemas), filename)
+                  tuple(enums), tuple(schemas), filename, owner=owner, default_privileges=tuple(default_privileges), roles=tuple(roles),
+                  sequences=tuple(sequences), domains=tuple(domains), composite_types=tuple(composite_types))
+
+
+def _type_names(types) -> set[str]:
+    """How a column may name a declared domain or composite type: schema.name, and name for public ones."""
+    return {n for t in types for n in (f"{t.schema}.{t.name}", t.name if t.schema == "public" else None) if n}
+
+
+def read_roles(r: Reader, node) -> list[str]:
+    """Roles whose grants schema.yaml manages: any privilege they hold on a managed object and
+    schema.yaml does not declare is drift. Other roles (Supabase's internal ones) are never compared."""
+    return [role for role in r.src.texts(node, "roles") if r.name(node, "roles", role)]
+
+
+def read_owner(r: Reader, node) -> str | None:
+    """The project's owner role: it must exist already (roles are the platform's, not schema.yaml's)."""
+    owner = r.src.text(node, "owner")
+    return owner if owner is not None and r.name(node, "owner", owner) else None

@@ -12,7 +12,8 @@ from .reading import Reader, split_qualified
 from .tables import check_references
 from .yaml_source import closest
 
-MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums", "schemas"}
+MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums", "schemas",
+                  "default_privileges", "sequences", "domains", "composite_types"}
 MIGRATION_REQUIRED = {"version", "name"}
 # Always fullmatch, with ASCII classes: `\d` takes any script's digits, and `$` matches before a final newline.
 VERSION = re.compile(r"[0-9]{14}")
@@ -20,7 +21,7 @@ MIGRATION_NAME = re.compile(r"[a-z0-9_]{1,100}")  # the file name stays far belo
 
 
 def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=(),
-                    enums=(), schemas=()) -> list[s.Migration]:
+                    enums=(), schemas=(), default_privileges=(), sequences=(), domains=(), composite_types=()) -> list[s.Migration]:
     check_references(r, tables)
     if node is None:
         r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
@@ -33,6 +34,10 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     view_names = {v.qualified_name for v in views}
     enum_names = {e.qualified_name for e in enums}
     schema_names = {sc.name for sc in schemas}
+    privilege_schemas = {d.schema for d in default_privileges}
+    sequence_names = {f"{q.schema}.{q.name}" for q in sequences}
+    domain_names = {f"{d.schema}.{d.name}" for d in domains}
+    composite_names = {f"{c.schema}.{c.name}" for c in composite_types}
     placed: dict[tuple[str, object], int] = {}
     result = []
     last_version = ""
@@ -55,10 +60,12 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         contents: dict[str, list] = {}
         for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names),
                             ("triggers", trigger_names), ("views", view_names), ("enums", enum_names),
-                            ("schemas", schema_names)):
+                            ("schemas", schema_names), ("default_privileges", privilege_schemas), ("sequences", sequence_names),
+                            ("domains", domain_names), ("composite_types", composite_names)):
             refs = []
             for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
-                ref_q = ".".join(split_qualified(ref)) if kind in ("functions", "views", "enums") else ref
+                ref_q = (".".join(split_qualified(ref)) if kind in ("functions", "views", "enums", "sequences", "domains", "composite_types")
+                         else ref)
                 if ref_q not in known:
                     r.src.problem(f[kind], f"{path}.{kind}", f"{excerpt(ref)} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
                     continue
@@ -78,9 +85,22 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         if version and name:
             result.append(s.Migration(version, name, description, tuple(contents["tables"]), tuple(policies),
                                       tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"]),
-                                      tuple(contents["views"]), tuple(contents["enums"]), tuple(contents["schemas"])))
+                                      tuple(contents["views"]), tuple(contents["enums"]), tuple(contents["schemas"]),
+                                      tuple(contents["default_privileges"]), tuple(contents["sequences"]),
+                                      tuple(contents["domains"]), tuple(contents["composite_types"])))
     check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views,
                     enums, schema_names)
+    for schema in sorted(privilege_schemas - {ref for kind, ref in placed if kind == "default_privileges"}):
+        r.src.problem(node, "migrations", f"default privileges of {schema} are in no migration",
+                      "add the schema to a migration's `default_privileges:` list")
+    for kind, names in (("sequences", sequence_names), ("domains", domain_names), ("composite_types", composite_names)):
+        for missing in sorted(names - {ref for k, ref in placed if k == kind}):
+            r.src.problem(node, "migrations", f"{kind[:-1].replace('_', ' ')} {missing} is not in any migration", f"add it to a migration's `{kind}:` list")
+    for q in sequences:
+        key = ("sequences", f"{q.schema}.{q.name}")
+        if key in placed and q.owned_by and q.owned_by[0] == "public" and placed.get(("tables", q.owned_by[1]), -1) > placed[key]:
+            r.src.problem(node, "migrations", f"sequence {key[1]} is OWNED BY a table from a later migration",
+                          "move it to the same or a later migration")
     return result
 
 

@@ -29,6 +29,7 @@ class Column:
     collation: str | None = None
     comment: str | None = None
     renamed_from: str | None = None  # the column's previous name: gen and plan RENAME instead of drop and add
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, privileges) on this column alone
 
 
 @dataclass(frozen=True, slots=True)
@@ -73,6 +74,7 @@ class Index:
     unique: bool = False
     method: str = "btree"
     where: str | None = None
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -86,6 +88,7 @@ class Policy:
     using: str | None = None
     with_check: str | None = None
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -124,6 +127,7 @@ class Function:
     grant_execute_to: tuple[str, ...] = ()
     signature: str = ""  # the arguments without their DEFAULTs, as GRANT and REVOKE name the function
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+    comment: str | None = None
 
 
 @dataclass(frozen=True, slots=True)
@@ -137,6 +141,54 @@ class Trigger:
     function_schema: str
     function: str
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+    comment: str | None = None
+
+
+@dataclass(frozen=True, slots=True)
+class Domain:
+    schema: str
+    name: str
+    type: str
+    nullable: bool = True
+    default: str | None = None
+    checks: tuple[Check, ...] = ()  # expressions on VALUE
+    collation: str | None = None
+    comment: str | None = None
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, [usage])
+
+
+@dataclass(frozen=True, slots=True)
+class CompositeType:
+    schema: str
+    name: str
+    attributes: tuple[tuple[str, str], ...]  # (name, type), in order
+    comment: str | None = None
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, [usage])
+
+
+@dataclass(frozen=True, slots=True)
+class Sequence:
+    schema: str
+    name: str
+    type: str = "bigint"
+    start: int | None = None  # None: PostgreSQL's default (min for ascending, max for descending)
+    increment: int = 1
+    min: int | None = None
+    max: int | None = None
+    cache: int = 1
+    cycle: bool = False
+    owned_by: tuple[str, str, str] | None = None  # (schema, table, column)
+    comment: str | None = None
+    grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, privileges)
+
+
+@dataclass(frozen=True, slots=True)
+class DefaultPrivileges:
+    """ALTER DEFAULT PRIVILEGES IN SCHEMA schema: the declared roles get exactly these on new objects."""
+
+    schema: str
+    object_type: str  # tables | sequences | functions | types
+    grants: tuple[tuple[str, tuple[str, ...]], ...]  # (role, privileges)
 
 
 @dataclass(frozen=True, slots=True)
@@ -200,6 +252,10 @@ class Migration:
     views: tuple[str, ...] = ()  # "schema.name"
     enums: tuple[str, ...] = ()  # "schema.name"
     schemas: tuple[str, ...] = ()
+    default_privileges: tuple[str, ...] = ()  # schema names
+    sequences: tuple[str, ...] = ()  # "schema.name"
+    domains: tuple[str, ...] = ()  # "schema.name"
+    composite_types: tuple[str, ...] = ()  # "schema.name"
 
     @property
     def filename(self) -> str:
@@ -224,3 +280,9 @@ class Spec:
     enums: tuple[Enum, ...] = ()
     schemas: tuple[Schema, ...] = ()
     source: str = field(default="schema.yaml", compare=False)  # the file it was read from
+    owner: str | None = None  # the role that owns the project's objects; SECURITY DEFINER functions run as it
+    default_privileges: tuple[DefaultPrivileges, ...] = ()
+    roles: tuple[str, ...] = ()  # roles whose privileges are managed besides the API roles and PUBLIC
+    sequences: tuple[Sequence, ...] = ()
+    domains: tuple[Domain, ...] = ()
+    composite_types: tuple[CompositeType, ...] = ()

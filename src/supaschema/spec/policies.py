@@ -7,7 +7,7 @@ import yaml
 from . import model as s
 from .reading import Reader
 
-POLICY_KEYS, POLICY_REQUIRED = {"command", "roles", "as", "using", "with_check"}, {"command"}
+POLICY_KEYS, POLICY_REQUIRED = {"command", "roles", "as", "using", "with_check", "comment"}, {"command"}
 COMMANDS = {"all": "ALL", "select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
 PERMISSIVENESS = {"permissive": True, "restrictive": False}
 
@@ -32,5 +32,5 @@ def read_policies(r: Reader, node: yaml.Node, path: str, schema: str, table: str
             r.src.problem(value, ppath, "a policy needs `using` or `with_check`", "e.g. using: (select auth.uid()) = user_id")
         if command and permissive is not None:
             result.append(s.Policy(name, schema, table, command, tuple(roles), permissive, using, with_check,
-                                   line=key_node.start_mark.line + 1))
+                                   comment=r.comment(f, ppath), line=key_node.start_mark.line + 1))
     return result

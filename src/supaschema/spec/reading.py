@@ -14,6 +14,10 @@ from .expressions import parse_expression
 from .yaml_source import Source, closest
 
 MAX_IDENTIFIER = 63
+TABLE_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger", "all"}
+COLUMN_PRIVILEGES = {"select", "insert", "update", "references"}
+SEQUENCE_PRIVILEGES = {"usage", "select", "update", "all"}
+TYPE_PRIVILEGES = {"usage", "all"}
 # Tables outside schema.yaml that a Supabase project always has, with the columns we may point at.
 EXTERNAL_TABLES = {("auth", "users"): {"id", "email", "phone", "created_at", "updated_at"}}
 
@@ -43,7 +47,8 @@ class Reader:
         self.src = source
         # Foreign-key targets, checked once every table is known.
         self.pending_references: list[tuple[yaml.Node, str, str, str, list[str]]] = []
-        # Type names declared in schema.yaml (enums), which columns may use besides PostgreSQL's own.
+        # Type names declared in schema.yaml (enums, domains, composite types), which columns may use besides
+        # PostgreSQL's own: schema.name, and name for public ones.
         self.declared_types: set[str] = set()
         # Schemas objects may live in: public and those under `schemas:`.
         self.schemas: set[str] = {"public"}
@@ -59,6 +64,10 @@ class Reader:
         if error:
             self.src.problem(node, path, error, "use a shorter name" if "long" in error else "remove it from the name")
         return error is None
+
+    def comment(self, fields: dict[str, yaml.Node], path: str) -> str | None:
+        """The optional `comment:` of an object (COMMENT ON ...)."""
+        return self.src.text(fields["comment"], f"{path}.comment") if "comment" in fields else None
 
     def reprinted(self, node: yaml.Node, path: str, printer, what: str, fix: str) -> Fragment | None:
         """A type-like field re-printed by `printer`, or None with the problem noted."""
@@ -110,3 +119,15 @@ class Reader:
                 self.src.problem(node, path, f"column {excerpt(name)} does not exist in table {excerpt(table)}", closest(name, sorted(table_columns)))
                 ok = False
         return ok
+
+
+def read_grants(r: Reader, node: yaml.Node, path: str, allowed: set[str] = TABLE_PRIVILEGES) -> list[tuple[str, tuple[str, ...]]]:
+    result = []
+    for role, key_node, value in r.src.items(node, path):
+        if not r.name(key_node, path, role):
+            continue
+        privileges = [p.lower() for p in r.src.texts(value, f"{path}.{role}")]
+        for bad in sorted(set(privileges) - allowed):
+            r.src.problem(value, f"{path}.{role}", f"unknown privilege {excerpt(bad)}", closest(bad, sorted(allowed)))
+        result.append((role, tuple(p for p in privileges if p in allowed)))
+    return result

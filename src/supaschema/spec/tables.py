@@ -11,13 +11,12 @@ from . import model as s
 from .columns import read_columns, read_foreign_key
 from .indexes import read_indexes
 from .policies import read_policies
-from .reading import EXTERNAL_TABLES, MAX_IDENTIFIER, Reader
+from .reading import EXTERNAL_TABLES, MAX_IDENTIFIER, Reader, read_grants
 from .yaml_source import closest
 
 TABLE_KEYS = {"comment", "columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "rls", "policies", "grants"}
 TABLE_REQUIRED = {"columns"}
 RLS_KEYS, RLS_REQUIRED = {"enabled", "force"}, {"enabled"}
-TABLE_PRIVILEGES = {"select", "insert", "update", "delete", "truncate", "references", "trigger", "all"}
 
 
 def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
@@ -75,7 +74,7 @@ def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str) ->
     rls_enabled, rls_force = read_rls(r, f["rls"], f"{path}.rls") if "rls" in f else (False, False)
     policies = read_policies(r, f["policies"], f"{path}.policies", schema, name, column_names) if "policies" in f else []
     grants = read_grants(r, f["grants"], f"{path}.grants") if "grants" in f else []
-    comment = r.src.text(f["comment"], f"{path}.comment") if "comment" in f else None
+    comment = r.comment(f, path)
     check_constraint_names(r, node, path, name, primary_key, uniques, checks, foreign_keys, indexes)
     return s.Table(schema, name, tuple(columns), primary_key, tuple(uniques), tuple(checks), tuple(foreign_keys),
                    tuple(indexes), rls_enabled, rls_force, tuple(policies), tuple(grants), comment)
@@ -100,18 +99,6 @@ def read_rls(r: Reader, node: yaml.Node, path: str) -> tuple[bool, bool]:
     enabled = bool(r.src.boolean(f["enabled"], f"{path}.enabled")) if "enabled" in f else False
     force = bool(r.src.boolean(f["force"], f"{path}.force")) if "force" in f else False
     return enabled, force
-
-
-def read_grants(r: Reader, node: yaml.Node, path: str) -> list[tuple[str, tuple[str, ...]]]:
-    result = []
-    for role, role_node, value in r.src.items(node, path):
-        if not r.name(role_node, path, role):
-            continue
-        privileges = [p.lower() for p in r.src.texts(value, f"{path}.{role}")]
-        for bad in sorted(set(privileges) - TABLE_PRIVILEGES):
-            r.src.problem(value, f"{path}.{role}", f"unknown privilege {excerpt(bad)}", closest(bad, sorted(TABLE_PRIVILEGES)))
-        result.append((role, tuple(p for p in privileges if p in TABLE_PRIVILEGES)))
-    return result
 
 
 def check_references(r: Reader, tables: list[s.Table]) -> None:

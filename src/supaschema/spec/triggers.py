@@ -8,8 +8,8 @@ from . import model as s
 from .reading import EXTERNAL_TABLES, Reader, each, split_qualified
 from .yaml_source import closest
 
-TRIGGER_KEYS = {"table", "timing", "events", "for_each", "function"}
-TRIGGER_REQUIRED = TRIGGER_KEYS - {"for_each"}
+TRIGGER_KEYS = {"table", "timing", "events", "for_each", "function", "comment"}
+TRIGGER_REQUIRED = TRIGGER_KEYS - {"for_each", "comment"}
 TIMINGS = {"before": "BEFORE", "after": "AFTER", "instead of": "INSTEAD OF"}
 EVENTS = {"insert": "INSERT", "update": "UPDATE", "delete": "DELETE", "truncate": "TRUNCATE"}
 LEVELS = {"row": "ROW", "statement": "STATEMENT"}
@@ -43,5 +43,5 @@ def read_triggers(r: Reader, node: yaml.Node, tables: list[s.Table], functions: 
         level = r.src.choice(f["for_each"], f"{path}.for_each", LEVELS) if "for_each" in f else "STATEMENT"
         if timing and level and events and None not in events:
             result.append(s.Trigger(name, table_schema, table, timing, tuple(events), level, fschema, fname,
-                                    line=key_node.start_mark.line + 1))
+                                    comment=r.comment(f, path), line=key_node.start_mark.line + 1))
     return result

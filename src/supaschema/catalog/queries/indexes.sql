@@ -4,6 +4,7 @@ SELECT n.nspname AS schema,
        c.relname AS table,
        ic.relname AS name,
        pg_catalog.pg_get_indexdef(i.indexrelid) AS definition,
+       pg_catalog.obj_description(i.indexrelid, 'pg_class') AS comment,
        ARRAY(SELECT coalesce(a.attname::text, '')
              FROM pg_catalog.generate_series(0, i.indnkeyatts - 1) AS k(i)
              LEFT JOIN pg_catalog.pg_attribute a ON a.attrelid = i.indrelid AND a.attnum = i.indkey[k.i]

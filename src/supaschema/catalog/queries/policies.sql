@@ -8,7 +8,8 @@ SELECT n.nspname AS schema,
        ARRAY(SELECT CASE WHEN r = 0 THEN 'public' ELSE pg_catalog.pg_get_userbyid(r)::text END
              FROM pg_catalog.unnest(p.polroles) AS r ORDER BY 1) AS roles,
        pg_catalog.pg_get_expr(p.polqual, p.polrelid) AS using,
-       pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check
+       pg_catalog.pg_get_expr(p.polwithcheck, p.polrelid) AS with_check,
+       pg_catalog.obj_description(p.oid, 'pg_policy') AS comment
 FROM pg_catalog.pg_policy p
 JOIN pg_catalog.pg_class c ON c.oid = p.polrelid
 JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace

@@ -15,6 +15,7 @@ SELECT n.nspname AS schema,
              ORDER BY u.position) AS update_of,
        t.tgoldtable::text AS old_table,
        t.tgnewtable::text AS new_table,
+       pg_catalog.obj_description(t.oid, 'pg_trigger') AS comment,
        pg_catalog.pg_get_triggerdef(t.oid) AS definition
 FROM pg_catalog.pg_trigger t
 JOIN pg_catalog.pg_class c ON c.oid = t.tgrelid
