@@ -11,7 +11,8 @@ The pipeline, each folder one stage; imports only point down it:
 - plan/      drift items -> ordered operations -> repair or evolution SQL
 - pull/      a live database -> schema.yaml (adoption), the reverse of spec/ + render/
 - push.py    applies migration files with Supabase's history
-- workflows.py, cli.py  the jobs behind the commands, and the thin typer layer
+- workflows.py the jobs behind the commands
+- cli/         the thin typer layer, one module per command group
 
 errors.py and disk_cache.py are shared by all stages. ARCHITECTURE.md is the map.
 """

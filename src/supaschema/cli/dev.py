@@ -21,7 +21,7 @@ DevGeneratedOption = typer.Option(Path("generated"), "--generated", "-o", help="
 
 
 def _paths():
-    from .postgres.dev import DevPaths
+    from ..postgres.dev import DevPaths
 
     return DevPaths(Path.cwd())
 
@@ -31,7 +31,7 @@ def _say(text: str) -> None:
 
 
 def _ready(state, generated: Path) -> None:
-    from .workflows import prepare_dev_database
+    from ..workflows import prepare_dev_database
 
     stubbed, pushed = prepare_dev_database(state.url(), generated)
     if stubbed:
@@ -48,7 +48,7 @@ def _ready(state, generated: Path) -> None:
 @dev_app.command("start")
 def dev_start(port: Optional[int] = PortOption, generated: Path = DevGeneratedOption) -> None:
     """Start the local database (or say it runs), apply the Supabase stub, push generated/, print the URL."""
-    from .postgres.dev import start
+    from ..postgres.dev import start
 
     paths = _paths()
     state, already = start(paths, port)
@@ -59,7 +59,7 @@ def dev_start(port: Optional[int] = PortOption, generated: Path = DevGeneratedOp
 @dev_app.command("status")
 def dev_status() -> None:
     """Say whether the local database runs, and where. Exit 0 running, 1 not running."""
-    from .postgres.dev import inspect
+    from ..postgres.dev import inspect
 
     paths = _paths()
     state = inspect(paths)
@@ -79,7 +79,7 @@ def dev_status() -> None:
 @dev_app.command("stop")
 def dev_stop() -> None:
     """Stop the local database, keeping its data. Nothing running is fine (exit 0)."""
-    from .postgres.dev import stop
+    from ..postgres.dev import stop
 
     paths = _paths()
     if stop(paths):
@@ -91,7 +91,7 @@ def dev_stop() -> None:
 @dev_app.command("reset")
 def dev_reset(port: Optional[int] = PortOption, generated: Path = DevGeneratedOption) -> None:
     """Discard the local database (even a damaged one), then build it again from generated/ and start it."""
-    from .postgres.dev import check_port, discard, start
+    from ..postgres.dev import check_port, discard, start
 
     if port is not None:
         check_port(port)

@@ -8,7 +8,7 @@ from typing import Optional
 
 import typer
 
-from .errors import Problem, UserError
+from ..errors import Problem, UserError
 
 # Stray words on the command line reach the command, which refuses them without echoing them:
 # the usual stray word is a database URL typed without --db, password and all.
@@ -59,7 +59,7 @@ def _suspects(args: list[str]) -> list[str]:
 def mask_typed_passwords(text: str, args: list[str]) -> str:
     """`text` with the passwords of the command line's and the environment's connection strings
     masked wherever one stands as a token (a URL given by mistake as --schema is echoed as a path)."""
-    from .postgres.conninfo import guess_secrets, mask
+    from ..postgres.conninfo import guess_secrets, mask
 
     secrets = [secret for suspect in _suspects(args) for secret in guess_secrets(suspect)]
     return mask(text, secrets + [os.environ.get("PGPASSWORD") or ""])
