@@ -30,6 +30,7 @@ import psycopg
 ROOT = Path(__file__).resolve().parents[1]
 MIGRA = ROOT / ".bench-cache" / "peers" / "migra" / "bin" / "migra"
 SUPASCHEMA = [sys.executable, "-m", "supaschema"]
+ROLES = ["--roles", "all"]
 
 from supaschema.postgres.server import LocalPostgres  # noqa: E402
 from supaschema.postgres.shadow import on_local_server  # noqa: E402
@@ -88,7 +89,7 @@ class Corpus:
 
 
 def supaschema_verdict(a: str, b: str) -> tuple[str, str]:
-    proc = subprocess.run([*SUPASCHEMA, "diff", "--from", a, "--to", b, "--roles", "all"],
+    proc = subprocess.run([*SUPASCHEMA, "diff", "--from", a, "--to", b, *ROLES],
                           capture_output=True, text=True, timeout=120)
     output = proc.stdout + proc.stderr
     if proc.returncode == 1:
