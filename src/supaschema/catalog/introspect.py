@@ -104,7 +104,8 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
                         for o in objects if isinstance(o, (snap.Sequence, snap.Domain, snap.CompositeType))}
             objects += load_grants(rows("grants"), tables.keys() | views.keys(), modelled)
             objects += [snap.DefaultPrivilege(*row[:3], *map(tuple, row[3:])) for row in rows("default_privileges")]
-            not_compared = [snap.NotCompared(kind, qualified(schema, name) + (f"({arguments})" if arguments is not None else ""))
+            not_compared = [snap.NotCompared(kind, (ident(name) if schema is None else qualified(schema, name))
+                                             + (f"({arguments})" if arguments is not None else ""))
                             for kind, schema, name, arguments in rows("not_compared")]
             columns_by_table: dict[tuple, set[str]] = {}
             for obj in objects:

@@ -93,13 +93,17 @@ def _left_alone(skipped: dict[str, int]) -> list[str]:
     return [f"left alone: {', '.join(parts)}"] if parts else []
 
 
+# A role's grants are left out by choice, not for want of a model: say how to bring them in.
+ROLE_HINT = ": compare them with --roles ROLE (or all), or declare the role under roles: in schema.yaml"
+
+
 def _not_compared_lines(unmodelled: list[NotComparedItem], paint) -> list[str]:
     if not unmodelled:
         return []
-    lines = [paint("NOT COMPARED (supaschema does not model these kinds yet; check them by hand)", "header")]
+    lines = [paint("NOT COMPARED (outside what this comparison covers; check them by hand)", "header")]
     for item in unmodelled:
         where = "both sides" if len(item.sides) == 2 else f"{item.sides[0]} only"
-        lines.append(f"  {item.kind} {item.object}  ({where})")
+        lines.append(f"  {item.kind} {item.object}  ({where}){ROLE_HINT if item.kind == 'privileges of role' else ''}")
     return lines + [""]
 
 
