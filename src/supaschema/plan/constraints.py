@@ -1,4 +1,9 @@
-"""Planning constraints and indexes: drop-then-add for a changed one, VALIDATE for one only NOT VALID."""
+"""Planning constraints and indexes: drop-then-add for a changed one, VALIDATE for one only NOT VALID.
+
+On a table that already exists, a CHECK or foreign key is added NOT VALID (a moment's lock) and
+validated in the change's last step, and an index is built CONCURRENTLY in a step of its own; on
+a table the same change creates there are no rows to protect, so the plain forms stay.
+"""
 
 from __future__ import annotations
 
@@ -7,7 +12,7 @@ from typing import TYPE_CHECKING
 from ..catalog import snapshot as snap
 from ..sqltext.quoting import qualified
 from .comments import comment_if_any, comment_on
-from .operations import LOCKS_TABLE, Phase
+from .operations import LOCKS_TABLE, Phase, Step
 from .registry import handles
 
 if TYPE_CHECKING:
@@ -20,7 +25,10 @@ def constraint_missing(p: Planner, drift: Drift | None, constraint: snap.Constra
     if ("add_constraint", constraint.path) in p.emitted:
         return
     phase = Phase.FOREIGN_KEYS if constraint.type == "foreign key" else Phase.CONSTRAINTS
-    p.emit("add_constraint", phase, constraint.path, (LOCKS_TABLE,), constraint=constraint)
+    online = constraint.validated and constraint.type in ("check", "foreign key") and p.table_exists(constraint.schema, constraint.table)
+    p.emit("add_constraint", phase, constraint.path, (LOCKS_TABLE,), constraint=constraint, not_valid=online)
+    if online:
+        p.emit("validate_constraint", phase, constraint.path, (), step=Step.FINISH, constraint=constraint)
     release_foreign_keys(p, constraint)  # add_constraint drops a key of that name first
 
 
@@ -53,15 +61,28 @@ def release_foreign_keys(p: Planner, key: snap.Constraint) -> None:
 def constraint_changed(p: Planner, drift: Drift, constraint: snap.Constraint) -> None:
     actual = p.have.get(drift)
     if drift.field == "validated" and constraint.validated and constraint.definition == actual.definition:
-        p.emit("validate_constraint", Phase.CONSTRAINTS, constraint.path, (LOCKS_TABLE,), constraint=constraint)
+        # Its own transaction: SHARE UPDATE EXCLUSIVE while the rows are scanned, not whatever else the change locks.
+        p.emit("validate_constraint", Phase.CONSTRAINTS, constraint.path, (), step=Step.FINISH, constraint=constraint)
     else:
         constraint_missing(p, drift, constraint)  # add_constraint drops the old one first
 
 
 @handles("index", "missing")
 def index_missing(p: Planner, drift: Drift | None, index: snap.Index) -> None:
-    p.emit("create_index", Phase.INDEXES, index.path, (LOCKS_TABLE,), index=index)
+    if p.table_exists(index.schema, index.table) and not _referenced_unique(p, index):
+        p.emit("create_index", Phase.INDEXES, index.path, (), step=Step.CONCURRENT, index=index, concurrently=True)
+        comment_if_any(p, index)  # moved after the build by Planner.ordered
+        return
+    p.emit("create_index", Phase.INDEXES, index.path, (LOCKS_TABLE,), index=index, concurrently=False)
     comment_if_any(p, index)
+
+
+def _referenced_unique(p: Planner, index: snap.Index) -> bool:
+    """A unique index a foreign key may lean on is needed by the first step, so it is built there."""
+    if not index.definition.startswith("CREATE UNIQUE INDEX "):
+        return False
+    into_table = f" REFERENCES {qualified(index.schema, index.table)}("
+    return any(fk.type == "foreign key" and into_table in fk.definition for fk in p.want.snapshot.of(snap.Constraint).values())
 
 
 @handles("index", "extra")

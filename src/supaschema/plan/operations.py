@@ -58,6 +58,20 @@ class Phase(IntEnum):
     GRANTS = 200
 
 
+class Step(IntEnum):
+    """Which part of a change a statement belongs to; `gen` and `plan --write` write one file per part.
+
+    On a table that already holds rows, the slow work is taken out of the locks that block traffic:
+    indexes are built CONCURRENTLY (outside any transaction, one per file, so every tool runs them
+    alone), and constraints are added NOT VALID in the first file, then validated in the last one,
+    whose SHARE UPDATE EXCLUSIVE lock lets reads and writes through while the rows are scanned.
+    """
+
+    ATOMIC = 1  # one transaction
+    CONCURRENT = 2  # outside any transaction block
+    FINISH = 3  # one transaction, after the concurrent builds: VALIDATE, SET NOT NULL, their comments
+
+
 @dataclass(frozen=True, slots=True)
 class Operation:
     action: str  # names the template: templates/plan/<action>.sql.j2
@@ -65,6 +79,7 @@ class Operation:
     target: str  # the object path, for the header and comments
     params: dict = field(default_factory=dict, compare=False, hash=False)
     hazards: tuple[str, ...] = ()
+    step: Step = Step.ATOMIC
 
     @property
     def destructive(self) -> bool:
@@ -102,9 +117,9 @@ def merged(operations: list[Operation]) -> list[Operation]:
         previous = result[-1] if result else None
         if key and previous is not None and previous.action == op.action and key(previous) == key(op):
             items = previous.params[_LIST_PARAM[op.action]] + [item]
-            result[-1] = Operation(op.action, op.phase, op.target, {**previous.params, _LIST_PARAM[op.action]: items}, op.hazards)
+            result[-1] = Operation(op.action, op.phase, op.target, {**previous.params, _LIST_PARAM[op.action]: items}, op.hazards, op.step)
         elif key:
-            result.append(Operation(op.action, op.phase, op.target, {**op.params, _LIST_PARAM[op.action]: [item]}, op.hazards))
+            result.append(Operation(op.action, op.phase, op.target, {**op.params, _LIST_PARAM[op.action]: [item]}, op.hazards, op.step))
         else:
             result.append(op)
     return result

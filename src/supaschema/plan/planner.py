@@ -10,6 +10,7 @@ columns, grants last) and its hazards. Rendering is plan.render's job.
 
 from __future__ import annotations
 
+import dataclasses
 from typing import Any
 
 from ..catalog import snapshot as snap
@@ -17,7 +18,7 @@ from ..catalog.introspect import Scope
 from ..drift.compare import Drift
 from . import (columns, composite_types, constraints, default_privileges, domains, enums, functions, grants, policies, schemas,
                seeds, sequences, tables, triggers, views)
-from .operations import Operation, Phase, Plan, merged
+from .operations import Operation, Phase, Plan, Step, merged
 from .registry import HANDLERS
 
 # Importing a kind's module registers its handlers.
@@ -70,8 +71,9 @@ class Planner:
         self.sequence: dict[int, int] = {}
         self.emitted: set[tuple[str, str]] = set()  # (action, target)
 
-    def emit(self, action: str, phase: Phase, target: str, hazards: tuple[str, ...] = (), **params: Any) -> None:
-        op = Operation(action, phase, target, params, hazards)
+    def emit(self, action: str, phase: Phase, target: str, hazards: tuple[str, ...] = (), *, step: Step = Step.ATOMIC,
+             **params: Any) -> None:
+        op = Operation(action, phase, target, params, hazards, step)
         self.sequence[id(op)] = len(self.operations)
         self.operations.append(op)
         self.emitted.add((action, target))
@@ -81,7 +83,15 @@ class Planner:
         HANDLERS[(drift.kind, drift.change)](self, drift, obj)
 
     def ordered(self) -> list[Operation]:
-        return sorted(self.operations, key=lambda op: (op.phase, self.sequence[id(op)]))
+        # A comment on an index built CONCURRENTLY can only follow the build, whichever drift planned it first.
+        built_later = {op.target for op in self.operations if op.step == Step.CONCURRENT}
+        ops = [dataclasses.replace(op, step=Step.FINISH) if op.action == "comment_on" and op.target in built_later else op
+               for op in sorted(self.operations, key=lambda op: self.sequence[id(op)])]
+        return sorted(ops, key=lambda op: op.step * 1000 + op.phase)  # stable: planning order within a phase
+
+    def table_exists(self, schema: str, name: str) -> bool:
+        """Whether the table (or materialized view) is already there, holding rows the plan must not lock up."""
+        return any((kind, f"{schema}.{name}", None) in self.have.by_path for kind in ("table", "view"))
 
 
 def make_plan(drifts: list[Drift], desired: snap.Snapshot, actual: snap.Snapshot, scope: Scope) -> Plan:

@@ -119,7 +119,22 @@ def first_failure(conn: "psycopg.Connection", statements: list[str]) -> tuple[in
 
 
 def apply_sql(conn: "psycopg.Connection", sql: str, origin: str) -> None:
-    """Run a whole migration file; on error, name the file, line and statement."""
+    """Run a whole migration file; on error, name the file, line and statement.
+
+    A file holding statements PostgreSQL refuses in a transaction block (CREATE INDEX CONCURRENTLY)
+    is run the way push and the Supabase CLI run it: in runs, those statements alone."""
+    from ..sqltext.statements import split_statements
+    from ..sqltext.transaction_blocks import runs
+
+    pieces = runs(split_statements(sql))
+    if any(run.alone for run in pieces):
+        for run in pieces:
+            _apply_text(conn, "".join(f"{statement};\n" for statement in run.statements), origin)
+        return
+    _apply_text(conn, sql, origin)
+
+
+def _apply_text(conn: "psycopg.Connection", sql: str, origin: str) -> None:
     import psycopg
 
     try:
