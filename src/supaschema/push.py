@@ -3,8 +3,11 @@
 History lives in supabase_migrations.schema_migrations (version, statements, name),
 the table the Supabase CLI reads, so `supabase migration list` agrees with us.
 Before anything is written, the pending statements' data preconditions are checked
-read-only against the rows (preflight/); then each file runs with its history row in
-one transaction; an advisory lock keeps two pushes from applying the same file.
+read-only against the rows (preflight/) and their locks measured on the live tables
+(online/hazards.py); then each file runs with its history row in one transaction, or,
+when it holds statements that cannot run in one (CREATE INDEX CONCURRENTLY), in runs
+recorded only once all succeeded (online/applying.py), always under a lock timeout; an
+advisory lock keeps two pushes from applying the same file.
 """
 
 from __future__ import annotations
@@ -16,6 +19,8 @@ from typing import TYPE_CHECKING
 
 from .postgres.connection import Target, connect
 from .errors import Problem, UserError
+from .online.applying import FileApply, LockPolicy
+from .online.hazards import Hazard, measure, refuse_risky
 from .render.files import MigrationFile
 from .preflight.checks import Findings, check_data
 from .preflight.preconditions import Located
@@ -59,10 +64,23 @@ class PushResult:
     pending: tuple[MigrationFile, ...]
     applied: tuple[MigrationFile, ...]
     preflight: Findings
+    hazards: tuple[Hazard, ...] = ()
 
 
-def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = False) -> PushResult:
+@dataclass(frozen=True, slots=True)
+class Limits:
+    """How a push behaves on a busy database (push --lock-timeout, --statement-timeout, --lock-retries, --max-lock-risk)."""
+
+    policy: LockPolicy = LockPolicy()
+    max_lock_risk: int | None = None  # bytes; None: report hazards, refuse none
+    max_lock_risk_text: str = ""
+
+
+def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = False, limits: Limits = Limits(),
+         notify: Callable[[str], None] = lambda text: None) -> PushResult:
     import psycopg
+
+    from .online.blockers import BlockerWatch
 
     where = f"database {target.label}"
     conn = connect(target, what="database", read_only=dry_run)
@@ -70,21 +88,28 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
         _require_supabase(conn, where)
         if not dry_run:
             conn.autocommit = True
+            limits.policy.configure(conn)
             _lock(conn, where)
         recorded = _recorded(conn, where)  # the history table is created only once the data checks pass
         pending = _pending(migrations, recorded, _adoptions(conn), where)
-        findings = check_data(conn, _located_statements(pending))
+        located = _located_statements(pending)
+        findings = check_data(conn, located)
         if findings.failures:
             raise UserError(list(findings.failures))
+        hazards = tuple(measure(conn, located)) if pending else ()
+        refuse_risky(list(hazards), limits.max_lock_risk, limits.max_lock_risk_text)
         if dry_run:
-            return PushResult(tuple(pending), (), findings)
+            return PushResult(tuple(pending), (), findings, hazards)
         with conn.transaction():
             conn.execute(CREATE_HISTORY)
         applied = []
-        for migration in pending:
-            _apply(conn, migration, target)
-            applied.append(migration)
-        return PushResult(tuple(pending), tuple(applied), findings)
+        with BlockerWatch(target, conn.info.backend_pid) as watch:
+            for migration in pending:
+                statements = split_statements(migration.read())
+                FileApply(conn, target, str(migration.path), limits.policy, watch, notify,
+                          lambda m=migration, s=statements: _record(conn, m, s)).run(statements)
+                applied.append(migration)
+        return PushResult(tuple(pending), tuple(applied), findings, hazards)
     except psycopg.errors.ReadOnlySqlTransaction:
         raise UserError(Problem(where, "the database is read-only, so nothing can be pushed",
                                 "push to the primary (not a read replica) with a role that may write")) from None
@@ -241,20 +266,6 @@ def _content(statements: list[str]) -> str:
     return ";".join(piece for piece in pieces if piece)
 
 
-def _apply(conn: "psycopg.Connection", migration: MigrationFile, target: Target) -> None:
-    import psycopg
-
-    statements = split_statements(migration.read())
-    with conn.transaction():
-        for number, statement in enumerate(statements, 1):
-            try:
-                conn.execute(statement)
-            except psycopg.errors.ReadOnlySqlTransaction:
-                raise
-            except psycopg.Error as exc:
-                first = next((line for line in statement.splitlines() if line.strip() and not line.lstrip().startswith("--")), statement)
-                message = target.mask((exc.diag.message_primary or str(exc)).strip())
-                raise UserError(Problem(str(migration.path), f"statement {number} failed: {message}, in `{first.strip()[:120]}`",
-                                        "fix the migration; nothing of this file was applied")) from None
-        conn.execute("INSERT INTO supabase_migrations.schema_migrations (version, statements, name) VALUES (%s, %s, %s)",
-                     (migration.version, statements, migration.name))
+def _record(conn: "psycopg.Connection", migration: MigrationFile, statements: list[str]) -> None:
+    conn.execute("INSERT INTO supabase_migrations.schema_migrations (version, statements, name) VALUES (%s, %s, %s)",
+                 (migration.version, statements, migration.name))

@@ -3,7 +3,9 @@
 Only these forms are recognised (parsed by sqlglot, never matched loosely):
 ALTER TABLE ... ADD COLUMN (NOT NULL, no default) / ALTER COLUMN ... SET NOT NULL /
 ALTER COLUMN ... TYPE / ADD [CONSTRAINT] UNIQUE | PRIMARY KEY | CHECK | FOREIGN KEY,
-and CREATE UNIQUE INDEX. Anything else yields nothing.
+and CREATE UNIQUE INDEX. Anything else yields nothing. A CHECK or FOREIGN KEY added NOT VALID
+carries its condition when a later pending statement VALIDATEs it (that statement is where it
+fails); it is counted against the rows as they are when the constraint is added.
 
 A precondition is only worth checking against today's rows if nothing pending before
 it may have changed them: a table created earlier in the pending set is empty, and a
@@ -30,6 +32,7 @@ _QUALIFIED = rf"({_NAME}(?:\s*\.\s*{_NAME})?)"
 _CREATE_TABLE = re.compile(rf"CREATE\s+(?:(?:GLOBAL|LOCAL)\s+)?(?:(?:TEMP|TEMPORARY|UNLOGGED)\s+)?TABLE\s+"
                            rf"(?:IF\s+NOT\s+EXISTS\s+)?{_QUALIFIED}", re.I)
 _ALTER_TABLE = re.compile(rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_QUALIFIED}", re.I)
+_VALIDATE = re.compile(rf"ALTER\s+TABLE\s+(?:IF\s+EXISTS\s+)?(?:ONLY\s+)?{_QUALIFIED}\s+VALIDATE\s+CONSTRAINT\s+({_NAME})\s*$", re.I)
 # Statements that change no row of an existing table (ALTER TABLE and CREATE UNIQUE INDEX are parsed).
 _NO_DATA_CHANGE = re.compile(r"(?:CREATE|DROP|COMMENT|GRANT|REVOKE|ALTER|SET|RESET|SECURITY\s+LABEL)\b", re.I)
 
@@ -48,15 +51,26 @@ class _State:
 
 def preconditions(statements: Iterable[tuple[Located, str]]) -> list[Precondition]:
     """The preconditions worth checking against today's rows, in statement order."""
+    statements = list(statements)
+    validated = _validated_later(statements)
     state = _State()
     found: list[Precondition] = []
     for at, sql in statements:
         if state.anything_may_have_changed:
             break
         # A statement's own conditions hold against the rows before it; its effects count from the next one.
-        conditions, effect = _read(at, sql)
+        conditions, effect = _read(at, sql, validated)
         found += [pre for pre in conditions if _checkable(pre, state)]
         effect(state)
+    return found
+
+
+def _validated_later(statements: list[tuple[Located, str]]) -> dict[tuple[TableName, str], Located]:
+    """(table, constraint) -> the pending VALIDATE CONSTRAINT that checks it."""
+    found = {}
+    for at, sql in statements:
+        if match := _VALIDATE.match(_without_leading_comments(sql)):
+            found[(_table_from_text(match.group(1)), _table_from_text(match.group(2)).name)] = at
     return found
 
 
@@ -82,11 +96,13 @@ def _may_change_anything(state: _State) -> None:
     state.anything_may_have_changed = True
 
 
-def _read(at: Located, sql: str):
+def _read(at: Located, sql: str, validated: dict | None = None):
     """(the statement's preconditions, what it does to the tables as a function of the state)."""
     head = _without_leading_comments(sql)
+    if _VALIDATE.match(head):
+        return [], _no_effect  # its condition comes with the ADD ... NOT VALID it validates
     if re.match(r"ALTER\s+TABLE\b|CREATE\s+UNIQUE\s+INDEX\b", head, re.I):
-        return _parsed(at, head)
+        return _parsed(at, head, validated or {})
     if re.match(r"SET\s+(?:LOCAL\s+|SESSION\s+)?search_path\b", head, re.I):
         return [], _may_change_anything  # unqualified names now mean other tables
     if created := _CREATE_TABLE.match(head):
@@ -120,7 +136,7 @@ def _parse(sql: str):
         return None
 
 
-def _parsed(at: Located, sql: str):
+def _parsed(at: Located, sql: str, validated: dict):
     from sqlglot import exp
 
     tree = _parse(sql)
@@ -131,7 +147,7 @@ def _parsed(at: Located, sql: str):
         # Not understood: it may add or convert values.
         return [], _writes(_table_from_text(altered.group(1))) if altered else _no_effect
     table = _table(tree.this)
-    found = list(_alter_table(at, table, tree))
+    found = list(_alter_table(at, table, tree, validated))
     if any(isinstance(action, exp.ColumnDef) or (isinstance(action, exp.AlterColumn) and action.args.get("dtype"))
            for action in tree.args.get("actions") or []):
         return found, _writes(table)  # later statements see new or converted values: today's rows no longer tell
@@ -151,7 +167,7 @@ def _sql(node) -> str:
     return node.sql(dialect="postgres", comments=False)  # a comment could hide the rest of a query
 
 
-def _alter_table(at: Located, table: TableName, tree) -> Iterator[Precondition]:
+def _alter_table(at: Located, table: TableName, tree, validated: dict) -> Iterator[Precondition]:
     from sqlglot import exp
 
     not_valid = bool(tree.args.get("not_valid"))
@@ -167,7 +183,9 @@ def _alter_table(at: Located, table: TableName, tree) -> Iterator[Precondition]:
                 yield Cast(at, table, column, _sql(action.args["dtype"]), _sql(using) if using else None)
         elif isinstance(action, exp.AddConstraint):
             for constraint in action.expressions:
-                yield from _constraint(at, table, constraint, not_valid)
+                name = _name(constraint.this) if isinstance(constraint, exp.Constraint) and constraint.this else None
+                later = validated.get((table, name)) if not_valid and name else None
+                yield from _constraint(later or at, table, constraint, not_valid and not later)
 
 
 def _added_column(at: Located, table: TableName, column) -> Iterator[Precondition]:
@@ -195,9 +213,26 @@ def _constraint(at: Located, table: TableName, node, not_valid: bool) -> Iterato
             yield Unique(at, table, tuple(ident(c) for c in columns), ", ".join(columns),
                          nulls_distinct=not part.args.get("nulls"))
         elif isinstance(part, exp.CheckColumnConstraint) and not not_valid:
-            yield Check(at, table, _sql(part.this.unnest()))  # CHECK ((x)) as pg_get_constraintdef writes it
+            inner = part.this.unnest()
+            if column := _is_not_null(inner):
+                yield NoNulls(at, table, column)  # SET NOT NULL's helper CHECK: the same condition, its message
+            else:
+                yield Check(at, table, _sql(inner))  # CHECK ((x)) as pg_get_constraintdef writes it
         elif isinstance(part, exp.ForeignKey) and not not_valid:
             yield from _foreign_key(at, table, part)
+
+
+def _is_not_null(node) -> str | None:
+    """`column IS NOT NULL` (sqlglot writes it as a negated IS, or NOT around an IS): the column."""
+    from sqlglot import exp
+
+    if isinstance(node, exp.Not) and isinstance(node.this, exp.Is):
+        node, negated = node.this, True
+    else:
+        negated = isinstance(node, exp.Is) and bool(node.args.get("negate"))
+    if negated and isinstance(node.expression, exp.Null) and isinstance(node.this, exp.Column) and not node.this.table:
+        return _name(node.this.this)
+    return None
 
 
 def _foreign_key(at: Located, table: TableName, fk) -> Iterator[ForeignKey]:
