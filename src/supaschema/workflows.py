@@ -15,13 +15,14 @@ from .postgres.connection import Target
 from .errors import Problem, UserError
 from .plan.operations import Plan
 from .plan.planner import make_plan
-from .plan.render import render_plan
+from .plan.render import render_plan, render_plan_files
 from .postgres.shadow import Throwaway
 from .spec.model import Spec
 from .catalog.introspect import Scope
 from .catalog.states import committed_snapshot, desired_snapshot, in_parallel, scope_for, snapshot_of
 
 if TYPE_CHECKING:
+    from .online.hazards import Hazard
     from .preflight.checks import Findings
 
 
@@ -29,7 +30,8 @@ if TYPE_CHECKING:
 class Planned:
     drifts: list[Drift]
     plan: Plan
-    sql: str
+    sql: str  # the whole plan, every step (printed by `plan --db`)
+    files: list[tuple[str, str]] = dataclasses.field(default_factory=list)  # (name suffix, SQL): one migration file per step
 
     @property
     def destructive(self) -> list[str]:
@@ -42,7 +44,10 @@ def _planned(desired: snap.Snapshot, actual: snap.Snapshot, spec: Spec, template
     actual, renamed = apply_renames(desired, actual, column_renames(spec))
     drifts = renamed + compare(desired, actual)
     plan = make_plan(drifts, desired, actual, scope_for(spec))
-    return Planned(drifts, plan, render_plan(plan, templates, title, allow_destructive) if drifts else "")
+    if not drifts:
+        return Planned(drifts, plan, "", [])
+    return Planned(drifts, plan, render_plan(plan, templates, title, allow_destructive),
+                   render_plan_files(plan, templates, title, allow_destructive))
 
 
 def pending_evolution(throwaway: Throwaway, spec: Spec, templates: Path, folder: Path, allow_destructive: bool) -> Planned:
@@ -61,8 +66,10 @@ def repair_plan(throwaway: Throwaway, spec: Spec, templates: Path, live: Target,
     return _planned(desired, actual, spec, templates, "Repairs the drift of a live database towards schema.yaml.", allow_destructive)
 
 
-def check_plan_data(live: Target, planned: Planned) -> "Findings":
-    """The repair's data preconditions, counted read-only on the live rows; refuses when rows would fail it."""
+def check_plan_data(live: Target, planned: Planned) -> tuple["Findings", list["Hazard"]]:
+    """The repair's data preconditions, counted read-only on the live rows (refused when rows would fail
+    it), and the locks its statements would take, measured on the live tables."""
+    from .online.hazards import measure
     from .postgres.connection import connect
     from .preflight.checks import check_data
     from .preflight.preconditions import Located
@@ -72,11 +79,12 @@ def check_plan_data(live: Target, planned: Planned) -> "Findings":
     conn = connect(live, what="database", read_only=True)
     try:
         findings = check_data(conn, statements)
+        if findings.failures:
+            raise UserError(list(findings.failures))
+        hazards = measure(conn, statements)
     finally:
         conn.close()
-    if findings.failures:
-        raise UserError(list(findings.failures))
-    return findings
+    return findings, hazards
 
 
 def refuse_unfilled_columns(planned: Planned, schema: Path) -> None:

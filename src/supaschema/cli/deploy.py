@@ -25,7 +25,7 @@ def plan(
 ) -> None:
     """Print the SQL that repairs a live database's drift towards schema.yaml (read-only on the database)."""
     refuse_stray_words(ctx)
-    from ..render.files import check_migration_name, list_migrations, next_version, write_all
+    from ..render.files import change_files, check_migration_name, list_migrations, write_all
     from ..render.migrations import templates_for
     from ..postgres.shadow import shadow
     from ..spec.loader import load_spec
@@ -41,13 +41,17 @@ def plan(
     if not planned.drifts:
         typer.echo(f"-- no drift: {live.label} matches {schema}; nothing to do")
         return
-    report_preflight(check_plan_data(live, planned))
+    findings, hazards = check_plan_data(live, planned)
+    report_preflight(findings)
+    for hazard in hazards:
+        typer.echo(f"lock: {hazard.text()}", err=True)
     if write is None:
         typer.echo(planned.sql, nl=False)
         return
-    filename = f"{next_version(list_migrations(generated))}_{write}.sql"
-    write_all(generated, {filename: planned.sql})
-    typer.echo(f"wrote {generated / filename} ({len(planned.plan.operations)} operations)")
+    files = change_files(list_migrations(generated), write, planned.files)
+    write_all(generated, files)
+    for filename in files:
+        typer.echo(f"wrote {generated / filename}" + (f" ({len(planned.plan.operations)} operations)" if len(files) == 1 else ""))
 
 
 @app.command("push", context_settings=STRAY_WORDS)
@@ -59,11 +63,18 @@ def push_command(
     adopt: bool = typer.Option(False, "--adopt", help="Record the files as applied without running them, once the database is proven to match them (no drift)."),
     schema: Path = SchemaOption,
     shadow_url: Optional[str] = ShadowOption,
+    lock_timeout: str = typer.Option("3s", "--lock-timeout", help="How long a statement waits for its lock before giving up (then retried): 500ms, 3s, 1min."),
+    lock_retries: int = typer.Option(3, "--lock-retries", min=0, help="Retries after a lock timeout, each after twice the previous pause (1s, 2s, 4s...)."),
+    statement_timeout: str = typer.Option("0", "--statement-timeout", help="Cancel any statement running longer than this (0: never): 30s, 10min."),
+    max_lock_risk: Optional[str] = typer.Option(None, "--max-lock-risk", help="Refuse, before applying anything, a statement that scans, builds or rewrites a table larger than this (e.g. 100MB, 0) under a lock that blocks writes."),
 ) -> None:
-    """Apply the migrations the database has not recorded, in order, each in one transaction with its history row."""
+    """Apply the migrations the database has not recorded, in order, each in one transaction with its history row
+    (a file with CREATE INDEX CONCURRENTLY: in runs, recorded once all of it ran)."""
     refuse_stray_words(ctx)
+    from ..online.applying import LockPolicy, parse_duration
+    from ..online.hazards import parse_size
+    from ..push import Limits, push
     from ..render.files import list_migrations
-    from ..push import push
 
     migrations = list_migrations(generated)
     if not migrations:
@@ -74,13 +85,20 @@ def push_command(
             raise UserError(Problem("push", "--adopt and --dry-run exclude each other", "`supaschema diff --db` shows what --adopt would verify"))
         _adopt(target, migrations, generated, schema, shadow_url)
         return
-    result = push(target, migrations, dry_run=dry_run)
+    policy = LockPolicy(parse_duration(lock_timeout, "--lock-timeout"), parse_duration(statement_timeout, "--statement-timeout"),
+                        lock_retries + 1)
+    limits = Limits(policy, parse_size(max_lock_risk) if max_lock_risk is not None else None, max_lock_risk or "")
+    result = push(target, migrations, dry_run=dry_run, limits=limits, notify=lambda text: typer.echo(f"note: {text}", err=True))
     if not result.pending:
         typer.echo(f"nothing to push: {target.label} has all {len(migrations)} migrations")
         return
     report_preflight(result.preflight)
     for migration in result.pending:
         typer.echo(f"{'would apply' if dry_run else 'applied'} {migration.path.name}")
+        if dry_run:
+            for hazard in result.hazards:
+                if hazard.at.origin == str(migration.path):
+                    typer.echo(f"  {hazard.text().removeprefix(hazard.at.origin + ': ')}")
     if not dry_run:
         typer.echo(f"{len(result.applied)} migration(s) applied and recorded in supabase_migrations.schema_migrations")
 

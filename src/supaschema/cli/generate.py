@@ -121,7 +121,7 @@ def _next_migration(schema: Path, spec, templates_dir: Path, out: Path, existing
                     check: bool, name: str, allow_destructive: bool, shadow_url: Optional[str]) -> None:
     from ..drift.report import to_text
     from ..postgres.shadow import shadow
-    from ..render.files import next_version, write_all
+    from ..render.files import change_files, write_all
     from ..workflows import pending_evolution, refuse_destructive, refuse_unfilled_columns
 
     with shadow(shadow_url) as throwaway:
@@ -141,9 +141,15 @@ def _next_migration(schema: Path, spec, templates_dir: Path, out: Path, existing
     if not allow_destructive:
         refuse_destructive(planned)
     refuse_unfilled_columns(planned, schema)
-    filename = f"{next_version(existing)}_{name}.sql"
-    write_all(out, {filename: planned.sql})
-    typer.echo(f"wrote {out / filename} ({len(planned.plan.operations)} operations for {len(planned.drifts)} changes)")
+    files = change_files(existing, name, planned.files)
+    write_all(out, files)
+    summary = f"({len(planned.plan.operations)} operations for {len(planned.drifts)} changes)"
+    if len(files) == 1:
+        typer.echo(f"wrote {out / next(iter(files))} {summary}")
+        return
+    for filename in files:
+        typer.echo(f"wrote {out / filename}")
+    typer.echo(f"{summary[1:-1]}, in {len(files)} files: each concurrent index build, and the validations after them, run on their own")
 
 
 def _rebaseline(out: Path, baseline: dict[str, str], later: list, force: bool) -> None:

@@ -42,6 +42,17 @@ class LockPolicy:
                      (f"{self.lock_timeout_ms}ms", f"{self.statement_timeout_ms}ms"))
 
 
+def parse_duration(text: str, where: str) -> int:
+    """Milliseconds from `500ms`, `3s`, `2min`, `1h`, or a bare number of seconds."""
+    import re
+
+    match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|min|h)?\s*", text)
+    if not match:
+        raise UserError(Problem(where, f"{text!r} is not a duration", "e.g. 500ms, 3s, 2min (a bare number is seconds; 0 means no limit)"))
+    factor = {"ms": 1, "s": 1000, None: 1000, "min": 60_000, "h": 3_600_000}[match.group(2)]
+    return int(float(match.group(1)) * factor)
+
+
 class _Failed(Exception):
     def __init__(self, number: int, exc: Exception):
         self.number, self.exc = number, exc

@@ -40,8 +40,8 @@ def first_line(query: str, limit: int = 100) -> str:
 class BlockerWatch:
     """Remembers the last sessions seen blocking `pid`; `latest` answers after a lock timeout."""
 
-    QUERY = ("SELECT a.pid, pg_catalog.extract(epoch FROM pg_catalog.now() - pg_catalog.coalesce(a.xact_start, a.query_start))::float8, "
-             "pg_catalog.coalesce(a.state, ''), pg_catalog.coalesce(a.usename::text, ''), pg_catalog.coalesce(a.query, '') "
+    QUERY = ("SELECT a.pid, EXTRACT(epoch FROM pg_catalog.now() - COALESCE(a.xact_start, a.query_start))::float8, "
+             "COALESCE(a.state, ''), COALESCE(a.usename::text, ''), COALESCE(a.query, '') "
              "FROM pg_catalog.pg_stat_activity a WHERE a.pid = ANY(pg_catalog.pg_blocking_pids(%s)) ORDER BY 2 DESC")
 
     def __init__(self, target: "Target", pid: int):

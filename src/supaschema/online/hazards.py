@@ -22,6 +22,11 @@ if TYPE_CHECKING:
     import psycopg
 
 _UNITS = {"": 1, "b": 1, "kb": 1024, "mb": 1024 ** 2, "gb": 1024 ** 3, "tb": 1024 ** 4}
+# Rows: the planner's estimate; a table never analyzed (-1) falls back on the statistics' live count.
+_SIZE = ("SELECT pg_catalog.quote_ident(n.nspname) || '.' || pg_catalog.quote_ident(c.relname), "
+         "CASE WHEN c.reltuples >= 0 THEN c.reltuples ELSE s.n_live_tup END, pg_catalog.pg_total_relation_size(c.oid) "
+         "FROM pg_catalog.pg_class c JOIN pg_catalog.pg_namespace n ON n.oid = c.relnamespace "
+         "LEFT JOIN pg_catalog.pg_stat_all_tables s ON s.relid = c.oid WHERE c.oid = pg_catalog.to_regclass(%s)")
 _WORK_WORDS = {"scan": "scans it", "build": "builds an index on it", "rewrite": "rewrites it"}
 
 
@@ -70,7 +75,7 @@ def parse_size(text: str, where: str = "--max-lock-risk") -> int:
     return int(float(match.group(1)) * _UNITS[match.group(2).lower()])
 
 
-def short(statement: str, limit: int = 70) -> str:
+def short(statement: str, limit: int = 100) -> str:
     text = " ".join(line for line in statement.splitlines() if not line.lstrip().startswith("--"))
     text = " ".join(text.split())
     return text if len(text) <= limit else text[:limit].rstrip() + " …"
@@ -98,15 +103,14 @@ def _measured(conn, at: Located, sql: str, lock: Lock) -> Hazard:
                 row = conn.execute("SELECT i.indrelid::pg_catalog.regclass::text FROM pg_catalog.pg_index i "
                                    "WHERE i.indexrelid = pg_catalog.to_regclass(%s)", (name,)).fetchone()
                 name = row[0] if row else name
-            row = conn.execute("SELECT c.oid::pg_catalog.regclass::text, c.reltuples, pg_catalog.pg_total_relation_size(c.oid) "
-                               "FROM pg_catalog.pg_class c WHERE c.oid = pg_catalog.to_regclass(%s)", (name,)).fetchone()
+            row = conn.execute(_SIZE, (name,)).fetchone()
             work, note = _refined(conn, name, lock) if row else (lock.work, lock.note)
     except psycopg.errors.LockNotAvailable:
         return Hazard(at, short(sql), name, lock.level, lock.work, None, None, lock.note + " (size not measured: the table is locked)")
     if not row:
         return Hazard(at, short(sql), name, lock.level, lock.work, None, None, lock.note)
     table, rows, size = row
-    return Hazard(at, short(sql), table, lock.level, work, None if rows < 0 else rows, size, note)
+    return Hazard(at, short(sql), table, lock.level, work, None if rows is None or rows < 0 else rows, size, note)
 
 
 def _refined(conn, table: str, lock: Lock) -> tuple[str, str]:

@@ -95,6 +95,12 @@ def check_migration_name(name: str) -> str:
     return name
 
 
+def change_files(existing: list[MigrationFile], name: str, parts: list[tuple[str, str]]) -> dict[str, str]:
+    """One change's files, named `<version>_<name><suffix>.sql` with consecutive versions, so they sort and run in order."""
+    first = int(next_version(existing))
+    return {f"{first + k}_{name}{suffix}.sql": sql for k, (suffix, sql) in enumerate(parts)}
+
+
 def next_version(existing: list[MigrationFile], now: datetime | None = None) -> str:
     """The current UTC time as YYYYMMDDHHMMSS, but always after the newest existing version."""
     stamp = (now or datetime.now(timezone.utc)).strftime("%Y%m%d%H%M%S")
