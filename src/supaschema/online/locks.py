@@ -169,7 +169,11 @@ def _subcommands(toks: list[str]) -> list[list[str]]:
 
 def _alter_table(toks: list[str]) -> list[Lock]:
     table, i = _name(toks, _skip(toks, 2, "IF EXISTS", "ONLY"))
-    return [_alter_action(table, [*sub]) for sub in _subcommands(toks[i:]) if sub]
+    locks = [_alter_action(table, sub) for sub in _subcommands(toks[i:]) if sub]
+    # A foreign key also takes SHARE ROW EXCLUSIVE on the table it references.
+    return locks + [Lock(_name(sub, [_up(t) for t in sub].index("REFERENCES") + 1)[0], SHARE_ROW_EXCLUSIVE, CATALOG,
+                         "referenced by a new foreign key")
+                    for sub in _subcommands(toks[i:]) if sub and _up(sub[0]) == "ADD" and "REFERENCES" in [_up(t) for t in sub]]
 
 
 def _alter_action(table: str, sub: list[str]) -> Lock:
