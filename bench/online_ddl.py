@@ -26,7 +26,6 @@ from pathlib import Path
 import psycopg
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "src"))
 
 from supaschema.postgres.server import LocalPostgres  # noqa: E402
 from supaschema.postgres.shadow import on_local_server  # noqa: E402
@@ -48,6 +47,8 @@ def supaschema(project: Path, *args: str) -> subprocess.CompletedProcess:
 
 
 class Writer(threading.Thread):
+    """Inserts usage rows one by one (autocommit, as the API does), remembering when each started and how long it took."""
+
     def __init__(self, url: str):
         super().__init__(daemon=True)
         self.url, self.timings, self.stop = url, [], threading.Event()
@@ -62,23 +63,35 @@ class Writer(threading.Thread):
                 time.sleep(0.005)
 
     def longest(self, since: float, until: float) -> float:
+        """The longest insert that overlapped [since, until]: one still waiting at `until` counts too."""
         return max(d for s, d in self.timings if s + d >= since and s <= until)
 
 
 def load(url: str, rows: int) -> None:
+    """`rows` usage rows for USER (created if missing), then ANALYZE: reltuples is what hazards report.
+
+    session_replication_role skips the foreign key triggers of the bulk load only; the table stays
+    logged, as in production, so index builds write WAL as they would there."""
     with psycopg.connect(url, autocommit=True) as conn:
         conn.execute("INSERT INTO auth.users (id) VALUES (%s) ON CONFLICT DO NOTHING", (USER,))
-        conn.execute("SET session_replication_role = replica")  # the bulk load skips the foreign key triggers only
+        conn.execute("SET session_replication_role = replica")
+        # Ids in order: the primary key index grows at its right edge, as it would under time-ordered ids.
         conn.execute("INSERT INTO public.usage_records (id, user_id, provider_id, model_id, input_tokens, output_tokens, total_tokens, created_at) "
-                     "SELECT gen_random_uuid(), %s, (ARRAY['openai','anthropic','google'])[g %% 3 + 1], 'model-' || (g %% 97), "
+                     "SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, %s, "
+                     "(ARRAY['openai','anthropic','google'])[g %% 3 + 1], 'model-' || (g %% 97), "
                      "g %% 5000, g %% 700, g %% 5000 + g %% 700, now() - g * interval '1 second' FROM generate_series(1, %s) g", (USER, rows))
-        conn.execute("VACUUM ANALYZE public.usage_records")
+        conn.execute("ANALYZE public.usage_records")
 
 
-def one_run(throwaway, rows: int) -> tuple[float, float, float, float]:
+def _project() -> Path:
     project = Path(tempfile.mkdtemp(prefix="online-bench-"))
     shutil.copy(ROOT / "schema.yaml", project / "schema.yaml")
     shutil.copytree(ROOT / "generated", project / "generated")
+    return project
+
+
+def one_run(throwaway, rows: int) -> tuple[float, float, float, float]:
+    project = _project()
     target = throwaway.create([], prefix="online_bench")
     try:
         assert supaschema(project, "push", "--db", target.url).returncode == 0
@@ -116,9 +129,7 @@ def one_run(throwaway, rows: int) -> tuple[float, float, float, float]:
 
 
 def hazards(throwaway, rows: int) -> str:
-    project = Path(tempfile.mkdtemp(prefix="online-bench-"))
-    shutil.copy(ROOT / "schema.yaml", project / "schema.yaml")
-    shutil.copytree(ROOT / "generated", project / "generated")
+    project = _project()
     target = throwaway.create([], prefix="online_hazards")
     try:
         assert supaschema(project, "push", "--db", target.url).returncode == 0

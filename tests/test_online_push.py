@@ -8,7 +8,7 @@ leaves no INVALID index and no history row; hazards are measured on the target.
 
 from __future__ import annotations
 
-import shutil
+import sys
 import threading
 import time
 from pathlib import Path
@@ -17,16 +17,12 @@ import psycopg
 import pytest
 
 from .helpers import ROOT, run_cli
+from .test_evolve_and_push import project  # noqa: F401 (a fixture: schema.yaml and generated/ copied)
 
-USER = "00000000-0000-0000-0000-000000000001"
+sys.path.insert(0, str(ROOT / "bench"))
+from online_ddl import USER, Writer, load as load_usage  # noqa: E402 (the benchmark's writer and bulk load, shared)
+
 ROWS = 1_000_000
-
-
-@pytest.fixture
-def project(tmp_path) -> Path:
-    shutil.copy(ROOT / "schema.yaml", tmp_path / "schema.yaml")
-    shutil.copytree(ROOT / "generated", tmp_path / "generated")
-    return tmp_path
 
 
 @pytest.fixture
@@ -127,39 +123,6 @@ def test_set_not_null_goes_through_a_validated_check(project, db):
     assert "SET NOT NULL: ACCESS EXCLUSIVE on public.model_pricing" in dry.out and "trusts the validated CHECK" in dry.out, dry.out
     assert run_cli("push", "--db", db, cwd=project).code == 0
     assert "No drift" in run_cli("diff", "--db", db, cwd=project).out
-
-
-class Writer(threading.Thread):
-    """Inserts usage rows one by one (autocommit), remembering when each started and how long it took."""
-
-    def __init__(self, url: str):
-        super().__init__(daemon=True)
-        self.url, self.timings, self.stop = url, [], threading.Event()
-
-    def run(self) -> None:
-        with psycopg.connect(self.url, autocommit=True) as conn:
-            while not self.stop.is_set():
-                start = time.monotonic()
-                conn.execute("INSERT INTO public.usage_records (user_id, provider_id, model_id, input_tokens) "
-                             "VALUES (%s, 'openai', 'gpt-4o', 1)", (USER,))
-                self.timings.append((start, time.monotonic() - start))
-                time.sleep(0.005)
-
-    def longest(self, since: float, until: float) -> float:
-        """The longest insert that overlapped [since, until]: one still waiting at `until` counts too."""
-        return max(d for s, d in self.timings if s + d >= since and s <= until)
-
-
-def load_usage(url: str, rows: int) -> None:
-    # session_replication_role skips the foreign key triggers of the bulk load only; the table stays
-    # logged, as in production, so the index builds write WAL as they would there.
-    with psycopg.connect(url, autocommit=True) as conn:
-        conn.execute("SET session_replication_role = replica")
-        # Ids in order: the primary key index grows at its right edge, as it would under time-ordered ids.
-        conn.execute("INSERT INTO public.usage_records (id, user_id, provider_id, model_id, input_tokens, created_at) "
-                     "SELECT ('00000000-0000-4000-8000-' || lpad(to_hex(g), 12, '0'))::uuid, %s, (ARRAY['openai','anthropic','google'])[g %% 3 + 1], 'model-' || (g %% 97), "
-                     "g %% 5000, now() - g * interval '1 second' FROM generate_series(1, %s) g", (USER, rows))
-        conn.execute("ANALYZE public.usage_records")
 
 
 def test_writes_keep_flowing_while_push_builds_an_index_on_a_million_rows(project, db):

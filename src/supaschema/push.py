@@ -102,7 +102,9 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
             return PushResult(tuple(pending), (), findings, hazards)
         with conn.transaction():
             conn.execute(CREATE_HISTORY)
-        applied = []
+        applied: list[MigrationFile] = []
+        if not pending:
+            return PushResult((), (), findings, hazards)
         with BlockerWatch(target, conn.info.backend_pid) as watch:
             for migration in pending:
                 statements = split_statements(migration.read())
