@@ -2,7 +2,7 @@
 
 Read from the statement's tokens (comments dropped, quoted names kept), for the forms migrations use:
 ALTER TABLE (each subcommand), CREATE/DROP INDEX [CONCURRENTLY], CREATE/DROP TRIGGER, CREATE/ALTER/DROP
-POLICY, LOCK, TRUNCATE, DROP TABLE, VACUUM FULL, CLUSTER, REINDEX. Anything else takes no lock that
+POLICY, LOCK, TRUNCATE, DROP TABLE, VACUUM FULL, CLUSTER, REINDEX, REFRESH MATERIALIZED VIEW. Anything else takes no lock that
 matters to traffic, or is not understood and says so; nothing is guessed from loose text.
 """
 
@@ -109,6 +109,10 @@ def statement_locks(statement: str) -> list[Lock] | None:
         if head.startswith(("VACUUM FULL", "CLUSTER")):
             i = 2 if words[0] == "VACUUM" else 1
             return [Lock(_name(toks, i)[0], ACCESS_EXCLUSIVE, REWRITE, "rewrites the table")] if i < len(toks) else None
+        if head.startswith("REFRESH MATERIALIZED VIEW"):
+            if words[3:4] == ["CONCURRENTLY"]:
+                return [Lock(_name(toks, 4)[0], EXCLUSIVE, ONLINE, "recomputes the view while reads go on")]
+            return [Lock(_name(toks, 3)[0], ACCESS_EXCLUSIVE, REWRITE, "recomputes the view while reads wait")]
         if head.startswith("REINDEX"):
             concurrently = "CONCURRENTLY" in words
             i = _skip(toks, 2, "CONCURRENTLY")
