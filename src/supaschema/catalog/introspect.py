@@ -52,12 +52,51 @@ class Scope:
     all_roles: bool = False  # watch every role but PostgreSQL's and Supabase's internal ones (diff --roles all)
 
 
-CATALOG_QUERIES = 8  # one per kind, below; then one per seeded table
+# Sent together in one pipeline, in this order, and read back in the same order.
+KIND_QUERIES = ("project_owner", "tables", "schemas", "columns", "constraints", "views", "enums", "indexes", "policies",
+                "functions", "triggers", "composite_types", "domains", "sequences", "grants", "default_privileges",
+                "not_compared")
+CATALOG_QUERIES = len(KIND_QUERIES)  # then one per seeded table
 
 
 @cache
 def query(name: str) -> str:
-    return resources.files("supaschema.catalog.queries").joinpath(f"{name}.sql").read_text("utf-8")
+    text = resources.files("supaschema.catalog.queries").joinpath(f"{name}.sql").read_text("utf-8")
+    # default_privileges takes the project's owner from project_owner.sql as a subquery, in the same
+    # snapshot, so it need not wait for that query's answer before it is sent.
+    return text.replace("%(project_owner)s", f"(\n{query('project_owner')}\n)") if name != "project_owner" else text
+
+
+class _Pipeline:
+    """Catalog queries sent ahead in libpq's pipeline mode and read back in order: one round trip for
+    the lot, which is what a live database across a network charges most for (psycopg waits for
+    every queued result at the first read, so PostgreSQL's work does not overlap with ours)."""
+
+    def __init__(self, conn: "psycopg.Connection", params: dict[str, Any], total: int):
+        self.conn, self.params, self.total = conn, params, total
+        self.sent: dict[str, "psycopg.Cursor"] = {}
+        self.read = 0
+
+    def send(self, *names: str, sql: str | None = None) -> None:
+        for name in names:
+            cur = self.conn.cursor()
+            cur.execute(sql if sql is not None else query(name), None if sql is not None else self.params)
+            self.sent[name] = cur
+
+    def rows(self, name: str, what: str | None = None) -> list[tuple]:
+        self.read += 1
+        progress.detail(f"{what or name} (query {self.read} of {self.total})")
+        with self.sent.pop(name) as cur:
+            return cur.fetchall()
+
+
+def _pipeline_mode(conn: "psycopg.Connection"):
+    import contextlib
+
+    import psycopg
+
+    # libpq before 14 has no pipeline mode: the same calls then run one query after another.
+    return conn.pipeline() if psycopg.Pipeline.is_supported() else contextlib.nullcontext()
 
 
 def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
@@ -68,55 +107,64 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
     """
     params = {"schemas": list(scope.schemas), "external_tables": list(scope.external_tables), "roles": list(scope.roles),
               "owner": scope.owner, "all_roles": scope.all_roles, "internal_roles": list(INTERNAL_ROLES)}
-    issued = 0
-    with conn.transaction():
+    with _pipeline_mode(conn), conn.transaction():
         begin_catalog_read(conn)
-        with conn.cursor() as cur:
+        pipeline = _Pipeline(conn, params, CATALOG_QUERIES + len(scope.seeds))
+        pipeline.send(*KIND_QUERIES)
+        (owner,), = pipeline.rows("project_owner")
+        tables, objects = _load_objects(pipeline)
+        objects += [snap.DefaultPrivilege(*row[:3], *map(tuple, row[3:])) for row in pipeline.rows("default_privileges")]
+        not_compared = tuple(snap.NotCompared(kind, (ident(name) if schema is None else qualified(schema, name))
+                                              + (f"({arguments})" if arguments is not None else ""))
+                             for kind, schema, name, arguments in pipeline.rows("not_compared"))
+        objects += _load_seeds(pipeline, scope.seeds, tables, objects)
+    return snap.build_snapshot(conn.info.server_version, objects, pipeline.read, not_compared, owner)
 
-            def rows(name: str) -> list[tuple]:
-                nonlocal issued
-                issued += 1
-                progress.detail(f"{name} (query {issued} of {CATALOG_QUERIES + len(scope.seeds)})")
-                cur.execute(query(name), params)
-                return cur.fetchall()
 
-            (owner,), = rows("project_owner")
-            params["project_owner"] = owner
-            tables = {(row[0], row[1]): snap.Table(*row) for row in rows("tables")}
-            objects: list[Any] = [snap.Schema(*row) for row in rows("schemas")]
-            objects += tables.values()
-            objects += [snap.Column(*row) for row in rows("columns") if (row[0], row[1]) in tables]
-            objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5], tuple(row[6]), *row[7:])
-                        for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
-            views = {(row[0], row[1]): snap.View(*row[:5], tuple(row[5]), row[6], tuple(row[7])) for row in rows("views")}
-            objects += views.values()
-            objects += [snap.Enum(row[0], row[1], tuple(row[2]), tuple(row[3])) for row in rows("enums")]
-            objects += [snap.Index(*row[:5], tuple(row[5])) for row in rows("indexes")
-                        if (row[0], row[1]) in tables or (row[0], row[1]) in views]
-            objects += [snap.Policy(*row[:5], tuple(row[5]), *row[6:]) for row in rows("policies") if (row[0], row[1]) in tables]
-            objects += [snap.Function(*row[:13], tuple(row[13] or ()), *row[14:]) for row in rows("functions")]
-            objects += load_triggers(rows("triggers"))
-            objects += [snap.CompositeType(schema, name, tuple(attributes), comment)
-                        for schema, name, attributes, comment in rows("composite_types")]
-            objects += [snap.Domain(*row[:6], tuple(row[6]), row[7]) for row in rows("domains")]
-            objects += [snap.Sequence(*row[:9], _column_path(*row[9:12]), row[12]) for row in rows("sequences")]
-            modelled = {("sequence" if isinstance(o, snap.Sequence) else "type", o.schema, o.name)
-                        for o in objects if isinstance(o, (snap.Sequence, snap.Domain, snap.CompositeType))}
-            objects += load_grants(rows("grants"), tables.keys() | views.keys(), modelled)
-            objects += [snap.DefaultPrivilege(*row[:3], *map(tuple, row[3:])) for row in rows("default_privileges")]
-            not_compared = [snap.NotCompared(kind, (ident(name) if schema is None else qualified(schema, name))
-                                             + (f"({arguments})" if arguments is not None else ""))
-                            for kind, schema, name, arguments in rows("not_compared")]
-            columns_by_table: dict[tuple, set[str]] = {}
-            for obj in objects:
-                if isinstance(obj, snap.Column):
-                    columns_by_table.setdefault((obj.schema, obj.table), set()).add(obj.name)
-            for seed in scope.seeds:
-                if (seed.schema, seed.table) in tables:
-                    issued += 1
-                    progress.detail(f"seed rows of {seed.table} (query {issued} of {CATALOG_QUERIES + len(scope.seeds)})")
-                    objects += load_seed_rows(cur, seed, columns_by_table.get((seed.schema, seed.table), set()))
-    return snap.build_snapshot(conn.info.server_version, objects, issued, tuple(not_compared), owner)
+def _load_objects(pipeline: _Pipeline) -> tuple[set[tuple[str, str]], list[Any]]:
+    """The managed tables' keys, and the objects of every kind query up to grants (the order they were sent in)."""
+    rows = pipeline.rows
+    tables = {(row[0], row[1]): snap.Table(*row) for row in rows("tables")}
+    objects: list[Any] = [snap.Schema(*row) for row in rows("schemas")]
+    objects += tables.values()
+    objects += [snap.Column(*row) for row in rows("columns") if (row[0], row[1]) in tables]
+    objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5], tuple(row[6]), *row[7:])
+                for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
+    views = {(row[0], row[1]): snap.View(*row[:5], tuple(row[5]), row[6], tuple(row[7])) for row in rows("views")}
+    objects += views.values()
+    objects += [snap.Enum(row[0], row[1], tuple(row[2]), tuple(row[3])) for row in rows("enums")]
+    objects += [snap.Index(*row[:5], tuple(row[5])) for row in rows("indexes")
+                if (row[0], row[1]) in tables or (row[0], row[1]) in views]
+    objects += [snap.Policy(*row[:5], tuple(row[5]), *row[6:]) for row in rows("policies") if (row[0], row[1]) in tables]
+    objects += [snap.Function(*row[:13], tuple(row[13] or ()), *row[14:]) for row in rows("functions")]
+    objects += load_triggers(rows("triggers"))
+    objects += [snap.CompositeType(schema, name, tuple(attributes), comment)
+                for schema, name, attributes, comment in rows("composite_types")]
+    objects += [snap.Domain(*row[:6], tuple(row[6]), row[7]) for row in rows("domains")]
+    objects += [snap.Sequence(*row[:9], _column_path(*row[9:12]), row[12]) for row in rows("sequences")]
+    modelled = {("sequence" if isinstance(o, snap.Sequence) else "type", o.schema, o.name)
+                for o in objects if isinstance(o, (snap.Sequence, snap.Domain, snap.CompositeType))}
+    objects += load_grants(rows("grants"), tables.keys() | views.keys(), modelled)
+    return set(tables), objects
+
+
+def _load_seeds(pipeline: _Pipeline, seeds: tuple[SeedScope, ...], tables: set[tuple[str, str]], objects: list[Any]) -> list[snap.SeedRow]:
+    """The rows of the seeded tables that exist, all queries sent before the first is read."""
+    columns_by_table: dict[tuple, set[str]] = {}
+    for obj in objects:
+        if isinstance(obj, snap.Column):
+            columns_by_table.setdefault((obj.schema, obj.table), set()).add(obj.name)
+    wanted = []
+    for number, seed in enumerate(seeds):
+        present = columns_by_table.get((seed.schema, seed.table), set())
+        if (seed.schema, seed.table) in tables and all(k in present for k in seed.key):
+            columns = [c for c in seed.columns if c in present]
+            pipeline.send(f"seed {number}", sql=seed_rows_query(seed, columns))
+            wanted.append((number, seed, columns))
+    result: list[snap.SeedRow] = []
+    for number, seed, columns in wanted:
+        result += seed_rows(seed, columns, pipeline.rows(f"seed {number}", f"seed rows of {seed.table}"))
+    return result
 
 
 TRIGGER_ENABLED = {"O": "origin", "D": "disabled", "R": "replica", "A": "always"}
@@ -212,15 +260,15 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def load_seed_rows(cur: "psycopg.Cursor", seed: SeedScope, present: set[str]) -> list[snap.SeedRow]:
-    columns = [c for c in seed.columns if c in present]
-    if not all(k in present for k in seed.key):
-        return []
+def seed_rows_query(seed: SeedScope, columns: list[str]) -> str:
     select = ", ".join(ident(c) for c in columns)
     # to_jsonb keeps numeric digits exactly; parse_float=Decimal keeps them in Python too.
-    cur.execute(f"SELECT to_jsonb(t)::text FROM (SELECT {select} FROM {qualified(seed.schema, seed.table)}) AS t")
+    return f"SELECT to_jsonb(t)::text FROM (SELECT {select} FROM {qualified(seed.schema, seed.table)}) AS t"
+
+
+def seed_rows(seed: SeedScope, columns: list[str], rows: list[tuple]) -> list[snap.SeedRow]:
     result = []
-    for (text,) in cur.fetchall():
+    for (text,) in rows:
         data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
         values = {c: canonical_value(data[c]) for c in columns}
         key = tuple("NULL" if values[k] is None else str(values[k]) for k in seed.key)
