@@ -172,6 +172,8 @@ def _tidy(text: str) -> str:
     own text only: string literals, quoted names and dollar-quoted bodies pass through untouched."""
     pieces, last = [], 0
     for begin, end in quoted_spans(text):
+        if text.find("\n", begin, end) < 0:
+            continue  # both rules need a line break, so a span without one is safe inside the text around it
         pieces += [_tidy_layout(text[last:begin]), text[begin:end]]
         last = end
     pieces.append(_tidy_layout(text[last:]))

@@ -26,6 +26,7 @@ STR_TAG = "tag:yaml.org,2002:str"
 # YAML 1.1's plain-scalar spellings of null and of booleans, as PyYAML's SafeLoader resolves them.
 _NULLS = frozenset(("", "~", "null", "Null", "NULL"))
 _BOOLS = frozenset("yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF".split())
+_PLAIN_TAGS = {**dict.fromkeys(_NULLS, NULL_TAG), **dict.fromkeys(_BOOLS, BOOL_TAG)}
 
 
 class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's composer is ~20x faster, same marks
@@ -36,13 +37,10 @@ class _Loader(getattr(yaml, "CSafeLoader", yaml.SafeLoader)):  # libyaml's compo
     a third of reading a big schema.yaml.
     """
 
-    def resolve(self, kind, value, implicit):
-        if kind is yaml.ScalarNode:
-            if implicit[0] and value in _NULLS:
-                return NULL_TAG
-            if implicit[0] and value in _BOOLS:
-                return BOOL_TAG
-            return STR_TAG
+    def resolve(self, kind, value, implicit, _scalar=yaml.ScalarNode, _plain=_PLAIN_TAGS.get):
+        # Called for every scalar of the file (165k for 1,000 tables): one dict lookup, no more.
+        if kind is _scalar:
+            return _plain(value, STR_TAG) if implicit[0] else STR_TAG
         return super().resolve(kind, value, implicit)
 
 
@@ -63,7 +61,8 @@ def compose(text: str, filename: str) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise UserError(Problem(filename, f"YAML error: {exc}", "fix the YAML syntax")) from None
-    if root is not None and (problems := _tag_problems(root, filename)):
+    # A tag is written with "!": a file without one has none, and needs no walk over its nodes.
+    if root is not None and "!" in text and (problems := _tag_problems(root, filename)):
         raise UserError(problems)
     return root
 

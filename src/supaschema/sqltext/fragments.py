@@ -8,6 +8,8 @@ schema.yaml cannot reach SQL by being inserted where a fragment belongs.
 
 from __future__ import annotations
 
+import re
+
 
 class Fragment(str):
     """SQL text printed from a parse tree; nothing the parser did not understand is in it."""
@@ -15,10 +17,12 @@ class Fragment(str):
     __slots__ = ()
 
 
+_CONTROL_CHARACTER = re.compile("[\x00-\x1f\x7f-\x9f\u2028\u2029]")
+
+
 # Characters that have no place in a name: PostgreSQL would keep them, and they make
 # generated files and messages lie about what the name is (a trailing newline looks like no name at all).
 def control_character(text: str) -> str | None:
-    for ch in text:
-        if ord(ch) < 0x20 or 0x7F <= ord(ch) <= 0x9F or ch in "\u2028\u2029":
-            return f"U+{ord(ch):04X}"
-    return None
+    found = _CONTROL_CHARACTER.search(text)  # one regex scan: every name in schema.yaml passes here
+    return f"U+{ord(found.group()):04X}" if found else None
+

@@ -14,10 +14,12 @@ from collections.abc import Iterator
 
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 _SPECIAL = re.compile(r"--|/\*|['\";$]")
+_QUOTE_OR_COMMENT = re.compile(r"--|/\*|['\"$]")  # for quoted_spans: plain text runs on across ';'
 
 
-def _pieces(sql: str) -> Iterator[tuple[str, int, int]]:
-    """(kind, start, end) for every comment, quoted span and ';'; other characters are not reported."""
+def _pieces(sql: str, special: re.Pattern = _SPECIAL) -> Iterator[tuple[str, int, int]]:
+    """(kind, start, end) for every comment, quoted span and ';'; other characters are not reported.
+    With `special` not matching ';', a ';' inside plain text is not reported either."""
     i, n = 0, len(sql)
     while i < n:
         ch = sql[i]
@@ -46,7 +48,7 @@ def _pieces(sql: str) -> Iterator[tuple[str, int, int]]:
             yield ";", start, i
         else:
             # Plain text up to the next character that may start something: one piece, not one per character.
-            match = _SPECIAL.search(sql, i + 1)
+            match = special.search(sql, i + 1)
             i = match.start() if match else n
             if sql[start:i].strip():
                 yield "code", start, i
@@ -70,21 +72,28 @@ def split_statements(sql: str) -> list[str]:
 
 def quoted_spans(sql: str) -> list[tuple[int, int]]:
     """Where string literals, quoted names and dollar-quoted bodies lie: text no tidying may touch."""
-    return [(begin, end) for kind, begin, end in _pieces(sql) if kind == "quoted"]
+    return [(begin, end) for kind, begin, end in _pieces(sql, _QUOTE_OR_COMMENT) if kind == "quoted"]
 
 
 def _skip_quoted(sql: str, i: int, quote: str, backslash: bool) -> int:
+    # str.find jumps to the next quote (or backslash) in C: seed files hold tens of thousands of literals.
+    n = len(sql)
     i += 1
-    while i < len(sql):
-        if backslash and sql[i] == "\\":
-            i += 2
-            continue
-        if sql[i] == quote:
-            if sql.startswith(quote * 2, i):
-                i += 2
+    while i < n:
+        close = sql.find(quote, i)
+        if close < 0:
+            close = n
+        if backslash:
+            escape = sql.find("\\", i, close)
+            if escape >= 0:
+                i = escape + 2
                 continue
-            return i + 1
-        i += 1
+        if close == n:
+            return n
+        if sql.startswith(quote * 2, close):
+            i = close + 2
+            continue
+        return close + 1
     return i
 
 
