@@ -61,8 +61,10 @@ def pending_evolution(throwaway: Throwaway, spec: Spec, templates: Path, folder:
 def repair_plan(throwaway: Throwaway, spec: Spec, templates: Path, live: Target, allow_destructive: bool) -> Planned:
     """SQL that brings a live database back to schema.yaml."""
     scope = scope_for(spec)
-    actual = snapshot_of(live, scope, "database")
-    desired = desired_snapshot(throwaway, spec, templates, scope)
+    # Side by side, as diff does: the live read waits on its server while the desired state is
+    # built or loaded from the cache. The live read's error, if any, is reported first.
+    actual, desired = in_parallel(lambda: snapshot_of(live, scope, "database"),
+                                  lambda: desired_snapshot(throwaway, spec, templates, scope))
     return _planned(desired, actual, spec, templates, "Repairs the drift of a live database towards schema.yaml.", allow_destructive)
 
 
