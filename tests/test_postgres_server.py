@@ -71,6 +71,19 @@ def test_caches_are_keyed_by_content(tmp_path):
     assert run_cli("validate", cwd=tmp_path, env={**cache, "SUPASCHEMA_NO_CACHE": "1"}).code == 0
 
 
+def test_plan_from_a_cached_desired_state_starts_no_server(tmp_path, migrated, admin):
+    """plan --db keys the desired state on the local binaries' version, so a hit needs no shadow server."""
+    import shutil
+
+    shutil.copy(ROOT / "schema.yaml", tmp_path / "schema.yaml")
+    cache = {"SUPASCHEMA_CACHE_DIR": str(tmp_path / "cache")}
+    no_server = {**cache, "SUPASCHEMA_SHADOW_DIR": str(tmp_path / "missing" / "scratch")}
+    admin.execute("ALTER TABLE public.model_pricing ADD COLUMN note text")
+    assert run_cli("plan", "--db", migrated.url, cwd=tmp_path, env=cache).code == 0  # builds and caches it
+    result = run_cli("plan", "--db", migrated.url, cwd=tmp_path, env=no_server)
+    assert result.code == 0 and "DROP COLUMN IF EXISTS note" in result.out, result.err
+
+
 @pytest.mark.parametrize("strategy", ["userns", "setpriv"])
 def test_root_runs_postgres_unprivileged_either_way(tmp_path, strategy):
     """As root (CI is root) PostgreSQL runs in a user namespace, or as nobody where namespaces are forbidden."""
