@@ -159,6 +159,17 @@ def check_sarif(document: dict, expected_results: int) -> None:
         assert location["artifactLocation"]["uri"] == "schema.yaml" and location["region"]["startLine"] > 1
 
 
+def test_a_definer_view_is_found_at_its_schema_yaml_line(project):
+    # Written without its schema, as schema.yaml allows: the finding still finds the line.
+    text = edit(project, [("  public.user_usage_daily:\n", "  user_usage_daily:\n    security_invoker: false\n")])
+    sarif = run_cli("lint", "--format", "sarif", cwd=project)
+    assert sarif.code == 1, sarif.err
+    check_sarif(json.loads(sarif.out), expected_results=1)
+    result = json.loads(sarif.out)["runs"][0]["results"][0]
+    assert result["ruleId"] == "security_definer_view"
+    assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == line_of(text, "  user_usage_daily:")
+
+
 def test_warnings_pass_the_default_threshold(project):
     edit(project, VIOLATIONS[:2])
     assert run_cli("lint", cwd=project).code == 0

@@ -130,7 +130,7 @@ def _load_objects(pipeline: _Pipeline) -> tuple[set[tuple[str, str]], list[Any]]
     objects += [snap.Column(*row) for row in rows("columns") if (row[0], row[1]) in tables]
     objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5], tuple(row[6]), *row[7:])
                 for row in rows("constraints") if (row[0], row[1]) in tables]  # NOT VALID is its own field
-    views = {(row[0], row[1]): snap.View(*row[:5], tuple(row[5]), row[6], tuple(row[7])) for row in rows("views")}
+    views = {(row[0], row[1]): snap.View(*row[:5], tuple(row[5]), row[6], tuple(row[7]), tuple(row[8])) for row in rows("views")}
     objects += views.values()
     objects += [snap.Enum(row[0], row[1], tuple(row[2]), tuple(row[3])) for row in rows("enums")]
     objects += [snap.Index(*row[:5], tuple(row[5])) for row in rows("indexes")

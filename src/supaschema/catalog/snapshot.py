@@ -229,6 +229,8 @@ class View:
     comment: str | None
     # What it selects from ("schema.name"), for the planner: a retyped column needs its views rebuilt.
     reads: tuple[str, ...] = field(default=(), compare=False)
+    # Read by lint only: which of those have row-level security off (auth_users_exposed).
+    reads_without_rls: tuple[str, ...] = field(default=(), compare=False)
 
     @property
     def path(self) -> str:

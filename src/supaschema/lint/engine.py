@@ -57,8 +57,8 @@ def declared_line(anchor: tuple[str, ...], lines: dict[tuple[str, ...], int]) ->
     if len(anchor) < 2:
         return None
     candidates = [anchor]
-    if anchor[0] == "functions" and anchor[1].startswith("public."):
-        candidates.append(("functions", anchor[1].removeprefix("public."), *anchor[2:]))  # written without schema
+    if anchor[0] in ("functions", "views") and anchor[1].startswith("public."):
+        candidates.append((anchor[0], anchor[1].removeprefix("public."), *anchor[2:]))  # written without schema
     for candidate in candidates:
         if candidate[:2] in lines:
             return next(lines[candidate[:n]] for n in range(len(candidate), 1, -1) if candidate[:n] in lines)

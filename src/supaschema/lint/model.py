@@ -18,6 +18,7 @@ from ..catalog import snapshot as snap
 ERROR, WARN, INFO = "ERROR", "WARN", "INFO"
 LEVELS = (INFO, WARN, ERROR)  # ascending severity
 SECURITY, PERFORMANCE = "SECURITY", "PERFORMANCE"
+API_ROLES = ("anon", "authenticated")  # the roles PostgREST switches to for a request
 DOCS = "https://supabase.com/docs/guides/database/database-linter?lint="
 
 
@@ -114,6 +115,10 @@ class LintContext:
         """A privilege held directly or through PUBLIC (our API roles inherit from nothing else)."""
         return any(privilege in self._privileges.get((object_path, grantee), ()) for grantee in (role, "public"))
 
+    def api_readers(self, object_path: str) -> list[str]:
+        """The API roles that may SELECT from a table or view (PostgREST serves it to them)."""
+        return [role for role in API_ROLES if self.can(role, "SELECT", object_path)]
+
     def function(self, qualified_name: str) -> list[snap.Function]:
         return [f for f in self.all(snap.Function) if f"{f.schema}.{f.name}" == qualified_name]
 
@@ -125,6 +130,10 @@ def table_anchor(schema: str, table: str, *rest: str) -> tuple[str, ...]:
 
 def function_anchor(function: snap.Function) -> tuple[str, ...]:
     return ("functions", f"{function.schema}.{function.name}")
+
+
+def view_anchor(view: snap.View) -> tuple[str, ...]:
+    return ("views", f"{view.schema}.{view.name}")
 
 
 def foreign_key_anchor(fk: snap.Constraint) -> tuple[str, ...]:

@@ -1,0 +1,38 @@
+"""0002 auth_users_exposed: a view the API serves that reads auth.users (emails, phones, metadata of every user).
+
+As splinter: a view or materialized view in an exposed schema, selectable by anon or authenticated, that
+reads auth.users directly, and does so past row-level security: a materialized view (no RLS at all), a
+view that runs as its owner, or a security_invoker view while auth.users itself has RLS off.
+"""
+
+from ...catalog import snapshot as snap
+from ..model import ERROR, SECURITY, Hit, Rule, view_anchor
+
+AUTH_USERS = "auth.users"
+
+
+def past_rls(view: snap.View) -> bool:
+    return view.materialized or not view.security_invoker or AUTH_USERS in view.reads_without_rls
+
+
+def check(ctx):
+    for view in ctx.all(snap.View):
+        readers = ctx.api_readers(view.path)
+        if AUTH_USERS in view.reads and ctx.exposed(view.schema) and readers and past_rls(view):
+            yield Hit(view.path, f'View/Materialized View "{view.name}" in the public schema may expose `auth.users` '
+                                 f"data to anon or authenticated roles.",
+                      f"auth_users_exposed_{view.schema}_{view.name}",
+                      # splinter lists the first API role that may read it
+                      {"schema": view.schema, "name": view.name, "type": "view", "exposed_to": readers[:1]},
+                      view_anchor(view))
+
+
+RULE = Rule(
+    name="auth_users_exposed", title="Exposed Auth Users", level=ERROR, categories=(SECURITY,),
+    description="auth.users holds every user's email, phone and metadata; a view over it that the API serves past "
+                "row-level security hands them to anyone with the anon key.",
+    fix="Revoke SELECT on the view from anon and authenticated, or move it to a schema the API does not expose, "
+        "or make it security_invoker, so it reads auth.users with the caller's own privileges and RLS.",
+    fix_yaml="Drop anon/authenticated from the view's `grants:`, or declare it in a schema that is not in "
+             "`lint.exposed_schemas`; keep `security_invoker` (the default) and never `materialized: true` over auth.users.",
+    check=check, reference="0002_auth_users_exposed")

@@ -1,0 +1,27 @@
+"""0010 security_definer_view: a view the API serves that reads as its owner, past the caller's RLS."""
+
+from ...catalog import snapshot as snap
+from ..model import ERROR, SECURITY, Hit, Rule, label, view_anchor
+
+SECURITY_INVOKER_SINCE = 150000  # before PostgreSQL 15 every view runs as its owner: nothing to choose, as in splinter
+
+
+def check(ctx):
+    if ctx.snapshot.server_version < SECURITY_INVOKER_SINCE:
+        return
+    for view in ctx.all(snap.View):
+        if view.materialized or view.security_invoker or not ctx.exposed(view.schema) or not ctx.api_readers(view.path):
+            continue
+        yield Hit(view.path, f"View `{label(view.schema, view.name)}` is defined with the SECURITY DEFINER property",
+                  f"security_definer_view_{view.schema}_{view.name}",
+                  {"schema": view.schema, "name": view.name, "type": "view"}, view_anchor(view))
+
+
+RULE = Rule(
+    name="security_definer_view", title="Security Definer View", level=ERROR, categories=(SECURITY,),
+    description="The view reads its tables with its owner's rights, so the caller's row-level security does not "
+                "apply: anyone the API lets select from it sees every row the owner sees.",
+    fix="ALTER VIEW ... SET (security_invoker = true), or revoke SELECT on it from anon and authenticated.",
+    fix_yaml="Remove `security_invoker: false` from the view (true is the default), or drop anon/authenticated "
+             "from its `grants:`.",
+    check=check, reference="0010_security_definer_view")
