@@ -119,8 +119,36 @@ class LintContext:
         """The API roles that may SELECT from a table or view (PostgREST serves it to them)."""
         return [role for role in API_ROLES if self.can(role, "SELECT", object_path)]
 
+    def open_to_api(self, table: snap.Table) -> bool:
+        """In an exposed schema, readable by an API role, and no row-level security: every row is served."""
+        return self.exposed(table.schema) and not table.rls_enabled and bool(self.api_readers(table.path))
+
+    def policies_where(self, test: Callable[[str | None], bool], *, rls_enabled_only: bool = False):
+        """(table, policy) for every policy whose USING or WITH CHECK passes `test`."""
+        for table in self.all(snap.Table):
+            if table.rls_enabled or not rls_enabled_only:
+                for policy in self.children(snap.Policy, table):
+                    if test(policy.using) or test(policy.with_check):
+                        yield table, policy
+
     def function(self, qualified_name: str) -> list[snap.Function]:
         return [f for f in self.all(snap.Function) if f"{f.schema}.{f.name}" == qualified_name]
+
+
+def relation_hit(rule_key: str, relation: snap.Table | snap.View, detail: str, anchor: tuple[str, ...],
+                 kind: str = "table", **metadata: Any) -> Hit:
+    """A finding on a table or view, keyed and described as splinter does: <rule>_<schema>_<name>."""
+    return Hit(relation.path, detail, f"{rule_key}_{relation.schema}_{relation.name}",
+               {"schema": relation.schema, "name": relation.name, "type": kind, **metadata}, anchor)
+
+
+def policy_hit(rule_key: str, table: snap.Table, policy: snap.Policy, what: str) -> Hit:
+    """A finding on one policy's expressions: <rule>_<schema>_<table>_<policy>."""
+    return Hit(policy.path, f"Table `{label(table.schema, table.name)}` has a row level security policy "
+                            f"`{policy.name}` that {what}.",
+               f"{rule_key}_{table.schema}_{table.name}_{policy.name}",
+               {"schema": table.schema, "name": table.name, "type": "table", "policy": policy.name},
+               table_anchor(table.schema, table.name, "policies", policy.name))
 
 
 def table_anchor(schema: str, table: str, *rest: str) -> tuple[str, ...]:

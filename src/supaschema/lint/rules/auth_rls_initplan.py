@@ -2,8 +2,7 @@
 
 import re
 
-from ...catalog import snapshot as snap
-from ..model import PERFORMANCE, WARN, Hit, Rule, label, table_anchor
+from ..model import PERFORMANCE, WARN, Rule, policy_hit
 
 AUTH_CALLS = ("auth.uid()", "auth.jwt()", "auth.role()", "auth.email()")
 # splinter's LIKE patterns, as regular expressions ('%' matches across lines too).
@@ -21,16 +20,9 @@ def reevaluated(expression: str | None) -> bool:
 
 
 def check(ctx):
-    for table in ctx.all(snap.Table):
-        if not table.rls_enabled:
-            continue
-        for policy in ctx.children(snap.Policy, table):
-            if reevaluated(policy.using) or reevaluated(policy.with_check):
-                yield Hit(policy.path, f"Table `{label(table.schema, table.name)}` has a row level security policy "
-                                       f"`{policy.name}` that re-evaluates current_setting() or auth.<function>() for each row.",
-                          f"auth_rls_init_plan_{table.schema}_{table.name}_{policy.name}",
-                          {"schema": table.schema, "name": table.name, "type": "table", "policy": policy.name},
-                          table_anchor(table.schema, table.name, "policies", policy.name))
+    for table, policy in ctx.policies_where(reevaluated, rls_enabled_only=True):
+        yield policy_hit("auth_rls_init_plan", table, policy,
+                         "re-evaluates current_setting() or auth.<function>() for each row")
 
 
 RULE = Rule(

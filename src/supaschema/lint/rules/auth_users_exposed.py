@@ -6,7 +6,7 @@ view that runs as its owner, or a security_invoker view while auth.users itself 
 """
 
 from ...catalog import snapshot as snap
-from ..model import ERROR, SECURITY, Hit, Rule, view_anchor
+from ..model import ERROR, SECURITY, Rule, relation_hit, view_anchor
 
 AUTH_USERS = "auth.users"
 
@@ -19,12 +19,10 @@ def check(ctx):
     for view in ctx.all(snap.View):
         readers = ctx.api_readers(view.path)
         if AUTH_USERS in view.reads and ctx.exposed(view.schema) and readers and past_rls(view):
-            yield Hit(view.path, f'View/Materialized View "{view.name}" in the public schema may expose `auth.users` '
-                                 f"data to anon or authenticated roles.",
-                      f"auth_users_exposed_{view.schema}_{view.name}",
-                      # splinter lists the first API role that may read it
-                      {"schema": view.schema, "name": view.name, "type": "view", "exposed_to": readers[:1]},
-                      view_anchor(view))
+            yield relation_hit("auth_users_exposed", view,
+                               f'View/Materialized View "{view.name}" in the public schema may expose `auth.users` data '
+                               f"to anon or authenticated roles.",
+                               view_anchor(view), "view", exposed_to=readers[:1])  # splinter names the first reader
 
 
 RULE = Rule(

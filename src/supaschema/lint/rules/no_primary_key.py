@@ -1,15 +1,14 @@
 """0004 no_primary_key: a table without a primary key."""
 
 from ...catalog import snapshot as snap
-from ..model import INFO, PERFORMANCE, Hit, Rule, label, table_anchor
+from ..model import INFO, PERFORMANCE, Rule, label, relation_hit, table_anchor
 
 
 def check(ctx):
     for table in ctx.all(snap.Table):
         if not any(c.type == "primary key" for c in ctx.children(snap.Constraint, table)):
-            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` does not have a primary key",
-                      f"no_primary_key_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name))
+            yield relation_hit("no_primary_key", table, f"Table `{label(table.schema, table.name)}` does not have a primary key",
+                               table_anchor(table.schema, table.name))
 
 
 RULE = Rule(

@@ -1,17 +1,16 @@
 """0007 policy_exists_rls_disabled: policies that do nothing, because RLS is off on their table."""
 
 from ...catalog import snapshot as snap
-from ..model import ERROR, SECURITY, Hit, Rule, label, table_anchor
+from ..model import ERROR, SECURITY, Rule, label, relation_hit, table_anchor
 
 
 def check(ctx):
     for table in ctx.all(snap.Table):
         policies = sorted(p.name for p in ctx.children(snap.Policy, table))
         if policies and not table.rls_enabled:
-            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` has RLS policies but RLS is not enabled "
-                                  f"on the table. Policies include {', '.join(policies)}.",
-                      f"policy_exists_rls_disabled_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name, "rls"))
+            yield relation_hit("policy_exists_rls_disabled", table,
+                               f"Table `{label(table.schema, table.name)}` has RLS policies but RLS is not enabled on the "
+                               f"table. Policies include {', '.join(policies)}.", table_anchor(table.schema, table.name, "rls"))
 
 
 RULE = Rule(

@@ -1,16 +1,15 @@
 """0013 rls_disabled_in_public: a table the Data API can read, with row-level security off."""
 
 from ...catalog import snapshot as snap
-from ..model import ERROR, SECURITY, Hit, Rule, label, table_anchor
+from ..model import ERROR, SECURITY, Rule, label, relation_hit, table_anchor
 
 
 def check(ctx):
     for table in ctx.all(snap.Table):
-        if ctx.exposed(table.schema) and not table.rls_enabled and any(
-                ctx.can(role, "SELECT", table.path) for role in ("anon", "authenticated")):
-            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` is public, but RLS has not been enabled.",
-                      f"rls_disabled_in_public_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name, "rls"))
+        if ctx.open_to_api(table):
+            yield relation_hit("rls_disabled_in_public", table,
+                               f"Table `{label(table.schema, table.name)}` is public, but RLS has not been enabled.",
+                               table_anchor(table.schema, table.name, "rls"))
 
 
 RULE = Rule(

@@ -1,15 +1,15 @@
 """0008 rls_enabled_no_policy: RLS on and no policy, so the API roles see nothing."""
 
 from ...catalog import snapshot as snap
-from ..model import INFO, SECURITY, Hit, Rule, label, table_anchor
+from ..model import INFO, SECURITY, Rule, label, relation_hit, table_anchor
 
 
 def check(ctx):
     for table in ctx.all(snap.Table):
         if table.rls_enabled and not ctx.children(snap.Policy, table):
-            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` has RLS enabled, but no policies exist",
-                      f"rls_enabled_no_policy_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table"}, table_anchor(table.schema, table.name, "rls"))
+            yield relation_hit("rls_enabled_no_policy", table,
+                               f"Table `{label(table.schema, table.name)}` has RLS enabled, but no policies exist",
+                               table_anchor(table.schema, table.name, "rls"))
 
 
 RULE = Rule(

@@ -2,8 +2,7 @@
 
 import re
 
-from ...catalog import snapshot as snap
-from ..model import ERROR, SECURITY, Hit, Rule, label, table_anchor
+from ..model import ERROR, SECURITY, Rule, policy_hit
 
 # splinter's LIKE patterns, as regular expressions.
 PATTERNS = (re.compile(r"auth\.jwt\(\).*user_metadata", re.S),
@@ -15,14 +14,8 @@ def references(expression: str | None) -> bool:
 
 
 def check(ctx):
-    for table in ctx.all(snap.Table):
-        for policy in ctx.children(snap.Policy, table):
-            if references(policy.using) or references(policy.with_check):
-                yield Hit(policy.path, f"Table `{label(table.schema, table.name)}` has a row level security policy "
-                                       f"`{policy.name}` that references Supabase Auth `user_metadata`.",
-                          f"rls_references_user_metadata_{table.schema}_{table.name}_{policy.name}",
-                          {"schema": table.schema, "name": table.name, "type": "table", "policy": policy.name},
-                          table_anchor(table.schema, table.name, "policies", policy.name))
+    for table, policy in ctx.policies_where(references):
+        yield policy_hit("rls_references_user_metadata", table, policy, "references Supabase Auth `user_metadata`")
 
 
 RULE = Rule(

@@ -25,7 +25,7 @@ def rule(role: str, who: str, number: str) -> Rule:
         description=f"A SECURITY DEFINER function runs with its owner's rights and bypasses RLS; `{role}` may call it "
                     f"through the Data API.",
         fix=f"REVOKE EXECUTE ON FUNCTION ... FROM PUBLIC, {role}; or make it SECURITY INVOKER.",
-        fix_yaml=f"Add `revoke_execute_from: [public, anon, authenticated]` to the function (or drop `security_definer`).",
+        fix_yaml="Add `revoke_execute_from: [public, anon, authenticated]` to the function (or drop `security_definer`).",
         check=partial(check, role), reference=f"{number}_{role}_security_definer_function_executable")
 
 

@@ -1,7 +1,7 @@
 """0010 security_definer_view: a view the API serves that reads as its owner, past the caller's RLS."""
 
 from ...catalog import snapshot as snap
-from ..model import ERROR, SECURITY, Hit, Rule, label, view_anchor
+from ..model import ERROR, SECURITY, Rule, label, relation_hit, view_anchor
 
 SECURITY_INVOKER_SINCE = 150000  # before PostgreSQL 15 every view runs as its owner: nothing to choose, as in splinter
 
@@ -12,9 +12,9 @@ def check(ctx):
     for view in ctx.all(snap.View):
         if view.materialized or view.security_invoker or not ctx.exposed(view.schema) or not ctx.api_readers(view.path):
             continue
-        yield Hit(view.path, f"View `{label(view.schema, view.name)}` is defined with the SECURITY DEFINER property",
-                  f"security_definer_view_{view.schema}_{view.name}",
-                  {"schema": view.schema, "name": view.name, "type": "view"}, view_anchor(view))
+        yield relation_hit("security_definer_view", view,
+                           f"View `{label(view.schema, view.name)}` is defined with the SECURITY DEFINER property",
+                           view_anchor(view), "view")
 
 
 RULE = Rule(

@@ -1,7 +1,7 @@
 """0023 sensitive_columns_exposed: credentials or personal data in a table the API reads without RLS."""
 
 from ...catalog import snapshot as snap
-from ..model import ERROR, SECURITY, Hit, Rule, label, table_anchor
+from ..model import ERROR, SECURITY, Rule, label, relation_hit, table_anchor
 
 # splinter's list of column names.
 SENSITIVE = frozenset("""
@@ -17,17 +17,14 @@ ssh_key certificate license_key activation_key facial_recognition
 
 def check(ctx):
     for table in ctx.all(snap.Table):
-        if not ctx.exposed(table.schema) or table.rls_enabled:
-            continue
-        if not any(ctx.can(role, "SELECT", table.path) for role in ("anon", "authenticated")):
+        if not ctx.open_to_api(table):
             continue
         columns = sorted(c.name for c in ctx.children(snap.Column, table) if c.name.lower().replace("-", "_") in SENSITIVE)
         if columns:
-            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` is exposed via API without RLS and contains "
-                                  f"potentially sensitive column(s): {', '.join(columns)}. This may lead to data exposure.",
-                      f"sensitive_columns_exposed_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table", "sensitive_columns": columns},
-                      table_anchor(table.schema, table.name, "columns", columns[0]))
+            yield relation_hit("sensitive_columns_exposed", table,
+                               f"Table `{label(table.schema, table.name)}` is exposed via API without RLS and contains "
+                               f"potentially sensitive column(s): {', '.join(columns)}. This may lead to data exposure.",
+                               table_anchor(table.schema, table.name, "columns", columns[0]), sensitive_columns=columns)
 
 
 RULE = Rule(

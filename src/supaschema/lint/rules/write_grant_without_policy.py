@@ -3,9 +3,8 @@ that command. RLS denies the write today, so the grant is either dead (one permi
 table) or a missing policy (the feature is broken)."""
 
 from ...catalog import snapshot as snap
-from ..model import SECURITY, WARN, Hit, Rule, label, table_anchor
+from ..model import API_ROLES, SECURITY, WARN, Rule, label, relation_hit, table_anchor
 
-API_ROLES = ("anon", "authenticated")
 WRITES = ("INSERT", "UPDATE", "DELETE")
 
 
@@ -22,11 +21,9 @@ def check(ctx):
         bare = [f"{command} to {role}" for role in API_ROLES for command in WRITES
                 if ctx.can(role, command, table.path) and not covered(policies, role, command)]
         if bare:
-            yield Hit(table.path, f"Table `{label(table.schema, table.name)}` grants {', '.join(bare)} with no policy "
-                                  f"for that command.",
-                      f"write_grant_without_policy_{table.schema}_{table.name}",
-                      {"schema": table.schema, "name": table.name, "type": "table", "grants": bare},
-                      table_anchor(table.schema, table.name, "grants"))
+            yield relation_hit("write_grant_without_policy", table,
+                               f"Table `{label(table.schema, table.name)}` grants {', '.join(bare)} with no policy for "
+                               f"that command.", table_anchor(table.schema, table.name, "grants"), grants=bare)
 
 
 RULE = Rule(
