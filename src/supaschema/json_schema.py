@@ -1,5 +1,5 @@
 """schema.yaml's JSON Schema (draft 2020-12), for editors, built from the readers' own tables
-(spec/ for the declaration, lint/config.py for its `lint:` section).
+(spec/ for the declaration, its `lint:` section included).
 
 Every allowed and required key set and every choice table below is the one the reader of that
 kind checks against, imported, never restated: the schema cannot drift from the loader. What
@@ -12,9 +12,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .lint import config as lint_config
 from .lint.engine import known_rule_names
-from .spec import (columns, composite_types, default_privileges, domains, enums, functions, indexes, loader, migrations, policies,
+from .spec import (columns, composite_types, default_privileges, domains, enums, functions, indexes, lint_section, loader, migrations, policies,
                    reading, schemas, seeds, sequences, tables, triggers, unmanaged, views)
 
 DRAFT = "https://json-schema.org/draft/2020-12/schema"
@@ -185,10 +184,10 @@ def _unmanaged() -> dict:
 
 def _lint() -> dict:
     reason = {"anyOf": [{"type": "string", "pattern": r"\S"}, {"type": ["number", "boolean"]}]}
-    ignore = fields(lint_config.IGNORE_KEYS, lint_config.IGNORE_REQUIRED,
+    ignore = fields(lint_section.IGNORE_KEYS, lint_section.IGNORE_REQUIRED,
                     {"rule": {"enum": sorted(known_rule_names())}, "object": SCALAR, "reason": reason})
     props = {"exposed_schemas": TEXTS, "ignore": {"type": "array", "items": ignore}}
-    return fields(lint_config.LINT_KEYS, set(), props)
+    return fields(lint_section.LINT_KEYS, set(), props)
 
 
 def json_schema() -> dict:

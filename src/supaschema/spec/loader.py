@@ -17,6 +17,7 @@ from .composite_types import read_composite_types
 from .default_privileges import read_default_privileges
 from .domains import read_domains
 from .functions import read_functions
+from .lint_section import key_lines, read_lint
 from .migrations import read_migrations
 from .reading import Reader
 from .seeds import read_seeds
@@ -30,7 +31,7 @@ from .schemas import read_schemas
 from .yaml_source import Source, compose
 
 TOP_KEYS = {"tables", "schemas", "views", "enums", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint", "owner",
-            "default_privileges", "roles", "sequences", "domains", "composite_types"}  # lint: read by lint/config.py
+            "default_privileges", "roles", "sequences", "domains", "composite_types"}
 # read_migrations reports a missing `migrations:` itself, with a fix that says what to list.
 TOP_REQUIRED = {"tables", "migrations"}
 
@@ -90,10 +91,12 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     owner = read_owner(reader, top["owner"]) if "owner" in top else None
     roles = read_roles(reader, top["roles"]) if "roles" in top else []
     unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()
+    lint = read_lint(reader, top["lint"]) if "lint" in top else s.LintSection()
     source.raise_if_any()
     return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged, tuple(views),
                   tuple(enums), tuple(schemas), filename, owner=owner, default_privileges=tuple(default_privileges), roles=tuple(roles),
-                  sequences=tuple(sequences), domains=tuple(domains), composite_types=tuple(composite_types))
+                  sequences=tuple(sequences), domains=tuple(domains), composite_types=tuple(composite_types),
+                  lint=lint, key_lines=key_lines(root))
 
 
 def _type_names(types) -> set[str]:

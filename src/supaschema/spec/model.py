@@ -272,6 +272,22 @@ class Unmanaged:
 
 
 @dataclass(frozen=True, slots=True)
+class LintIgnore:
+    rule: str  # a rule name; whether it exists is checked by the lint stage
+    object: str | None  # None: every finding of the rule
+    reason: str
+    line: int  # of the entry
+    rule_line: int = 0
+    path: str = ""  # lint.ignore[i], for messages
+
+
+@dataclass(frozen=True, slots=True)
+class LintSection:
+    exposed_schemas: tuple[str, ...] = ("public",)
+    ignores: tuple[LintIgnore, ...] = ()
+
+
+@dataclass(frozen=True, slots=True)
 class Spec:
     tables: tuple[Table, ...]
     functions: tuple[Function, ...] = ()
@@ -289,6 +305,9 @@ class Spec:
     sequences: tuple[Sequence, ...] = ()
     domains: tuple[Domain, ...] = ()
     composite_types: tuple[CompositeType, ...] = ()
+    lint: LintSection = LintSection()
+    # Where each mapping key sits (("tables", "t", "policies", "p") -> line): lint points findings at it.
+    key_lines: dict[tuple[str, ...], int] = field(default_factory=dict, compare=False)
 
 
 # Every class above: cached specs load twice as fast.
