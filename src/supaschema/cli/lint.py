@@ -37,7 +37,7 @@ def lint(
     """Supabase's security and performance advisors, plus supaschema's own rules. Exit 0 below --fail-on, 1 at or above, 2 error."""
     refuse_stray_words(ctx)
     from ..postgres.connection import Target
-    from ..lint.config import load_lint_config
+    from ..lint.config import lint_config, load_lint_config
     from ..lint.engine import known_rule_names
     from ..lint.output import to_json, to_text
     from ..lint.sarif import to_sarif
@@ -61,7 +61,7 @@ def lint(
         from ..lint.states import lint_desired
 
         spec = load_spec(schema)
-        config = load_lint_config(schema, known_rule_names())
+        config = lint_config(spec, known_rule_names())
         with shadow(shadow_url) as throwaway:
             result = lint_desired(throwaway, spec, templates_for(schema, templates), config)
         label = f"{schema} (rendered, applied to a shadow database)"
