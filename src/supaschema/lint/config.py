@@ -11,13 +11,11 @@ from ..spec.loader import load_spec
 from ..spec.model import LintIgnore, Spec
 from ..spec.yaml_source import closest
 
-Ignore = LintIgnore
-
 
 @dataclass(frozen=True, slots=True)
 class LintConfig:
     exposed_schemas: tuple[str, ...] = ("public",)
-    ignores: tuple[Ignore, ...] = ()
+    ignores: tuple[LintIgnore, ...] = ()
     lines: dict[tuple[str, ...], int] = field(default_factory=dict)  # yaml key path -> line
     filename: str | None = None  # the schema.yaml the lines refer to
 

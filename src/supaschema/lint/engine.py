@@ -5,12 +5,13 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from ..catalog import snapshot as snap
-from .config import Ignore, LintConfig
+from ..spec.model import LintIgnore
+from .config import LintConfig
 from .model import LEVELS, WARN, Finding, Hit, LintContext, Rule
 from .rules import BY_NAME, RULES
 
 UNUSED_IGNORE = Rule(
-    name="unused_lint_ignore", title="Lint Ignore Matches Nothing", level=WARN, categories=(),
+    name="unused_lint_ignore", title="Lint LintIgnore Matches Nothing", level=WARN, categories=(),
     source="supaschema",
     description="An ignore entry that matches no finding hides nothing today and would silently hide a future "
                 "finding it was never meant for.",
@@ -22,7 +23,7 @@ ALL_RULES = (*RULES, UNUSED_IGNORE)
 @dataclass(frozen=True, slots=True)
 class LintResult:
     findings: list[Finding]
-    ignored: list[tuple[Finding, Ignore]] = field(default_factory=list)
+    ignored: list[tuple[Finding, LintIgnore]] = field(default_factory=list)
     skipped: list[tuple[str, str]] = field(default_factory=list)  # (rule, why it did not run)
 
     def at_or_above(self, level: str) -> list[Finding]:
@@ -69,7 +70,7 @@ def _plain(name: str) -> str:
     return name.replace('"', "")
 
 
-def matches(entry: Ignore, finding: Finding) -> bool:
+def matches(entry: LintIgnore, finding: Finding) -> bool:
     if entry.rule != finding.name:
         return False
     if entry.object is None:
@@ -78,7 +79,7 @@ def matches(entry: Ignore, finding: Finding) -> bool:
     return have == wanted or have == f"public.{wanted}"
 
 
-def _apply_ignores(findings: list[Finding], ignores: tuple[Ignore, ...]):
+def _apply_ignores(findings: list[Finding], ignores: tuple[LintIgnore, ...]):
     kept, ignored, used = [], [], set()
     for finding in findings:
         entry = next((e for e in ignores if matches(e, finding)), None)
