@@ -119,6 +119,10 @@ class LintContext:
         """The API roles that may SELECT from a table or view (PostgREST serves it to them)."""
         return [role for role in API_ROLES if self.can(role, "SELECT", object_path)]
 
+    def served_views(self) -> list[snap.View]:
+        """Views and materialized views in an exposed schema that an API role may select from."""
+        return [v for v in self.all(snap.View) if self.exposed(v.schema) and self.api_readers(v.path)]
+
     def open_to_api(self, table: snap.Table) -> bool:
         """In an exposed schema, readable by an API role, and no row-level security: every row is served."""
         return self.exposed(table.schema) and not table.rls_enabled and bool(self.api_readers(table.path))

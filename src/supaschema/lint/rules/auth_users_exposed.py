@@ -16,13 +16,12 @@ def past_rls(view: snap.View) -> bool:
 
 
 def check(ctx):
-    for view in ctx.all(snap.View):
-        readers = ctx.api_readers(view.path)
-        if AUTH_USERS in view.reads and ctx.exposed(view.schema) and readers and past_rls(view):
+    for view in ctx.served_views():
+        if AUTH_USERS in view.reads and past_rls(view):
             yield relation_hit("auth_users_exposed", view,
                                f'View/Materialized View "{view.name}" in the public schema may expose `auth.users` data '
                                f"to anon or authenticated roles.",
-                               view_anchor(view), "view", exposed_to=readers[:1])  # splinter names the first reader
+                               view_anchor(view), "view", exposed_to=ctx.api_readers(view.path)[:1])  # splinter names the first reader
 
 
 RULE = Rule(

@@ -1,12 +1,11 @@
 """0016 materialized_view_in_api: a materialized view the API serves; it has no row-level security."""
 
-from ...catalog import snapshot as snap
 from ..model import SECURITY, WARN, Rule, label, relation_hit, view_anchor
 
 
 def check(ctx):
-    for view in ctx.all(snap.View):
-        if view.materialized and ctx.exposed(view.schema) and ctx.api_readers(view.path):
+    for view in ctx.served_views():
+        if view.materialized:
             yield relation_hit("materialized_view_in_api", view,
                                f"Materialized view `{label(view.schema, view.name)}` is selectable by anon or authenticated roles",
                                view_anchor(view), "materialized view")

@@ -1,6 +1,5 @@
 """0010 security_definer_view: a view the API serves that reads as its owner, past the caller's RLS."""
 
-from ...catalog import snapshot as snap
 from ..model import ERROR, SECURITY, Rule, label, relation_hit, view_anchor
 
 SECURITY_INVOKER_SINCE = 150000  # before PostgreSQL 15 every view runs as its owner: nothing to choose, as in splinter
@@ -9,12 +8,11 @@ SECURITY_INVOKER_SINCE = 150000  # before PostgreSQL 15 every view runs as its o
 def check(ctx):
     if ctx.snapshot.server_version < SECURITY_INVOKER_SINCE:
         return
-    for view in ctx.all(snap.View):
-        if view.materialized or view.security_invoker or not ctx.exposed(view.schema) or not ctx.api_readers(view.path):
-            continue
-        yield relation_hit("security_definer_view", view,
-                           f"View `{label(view.schema, view.name)}` is defined with the SECURITY DEFINER property",
-                           view_anchor(view), "view")
+    for view in ctx.served_views():
+        if not view.materialized and not view.security_invoker:
+            yield relation_hit("security_definer_view", view,
+                               f"View `{label(view.schema, view.name)}` is defined with the SECURITY DEFINER property",
+                               view_anchor(view), "view")
 
 
 RULE = Rule(
