@@ -18,6 +18,7 @@ import pytest
 import yaml
 
 from supaschema.drift.compare import compare
+from supaschema.drift.renames import Rename, apply_renames
 from supaschema.postgres.connection import apply_sql
 from supaschema.plan.planner import make_plan
 from supaschema.plan.render import render_plan
@@ -92,9 +93,20 @@ def desired_for(drifted, desired, throwaway):
     return make
 
 
-def plan_sql(desired, target, scope, **options) -> tuple:
-    actual = snapshot_of(target, scope)
-    plan = make_plan(compare(desired, actual), desired, actual, scope)
+def renames_of(case: dict) -> list[Rename]:
+    """A case's `renames:` ([kind, schema, parent, old, new]): what schema.yaml would declare with `renamed_from`."""
+    return [Rename(*item) for item in case.get("renames", [])]
+
+
+def drifts_against(desired, target, scope, renames=()) -> tuple:
+    """(drifts, the actual snapshot as the planner sees it): declared renames first, as workflows does."""
+    actual, renamed = apply_renames(desired, snapshot_of(target, scope), list(renames))
+    return renamed + compare(desired, actual), actual
+
+
+def plan_sql(desired, target, scope, renames=(), **options) -> tuple:
+    drifts, actual = drifts_against(desired, target, scope, renames)
+    plan = make_plan(drifts, desired, actual, scope)
     return plan, render_plan(plan, ROOT / "templates", options.pop("title", "test"), **options)
 
 
@@ -110,7 +122,7 @@ def test_suite_is_large_enough():
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])
 def test_drift_case(case, drifted, desired_for, scope):
     with desired_for(case, scope) as (desired, scope), drifted(case["sql"]) as (target, _):
-        drifts = compare(desired, snapshot_of(target, scope))
+        drifts, _ = drifts_against(desired, target, scope, renames_of(case))
     assert drift_keys(drifts) == {tuple(item) for item in case["expect"]}, [d.to_dict() for d in drifts]
 
 
@@ -135,25 +147,26 @@ def test_plan_replays_everywhere(case, drifted, desired_for, scope, spec, throwa
     database where a deploy of it stopped half-way, and on a fresh database built from generated/
     (gen --check after plan --write; for a `desired_sql` case, generated/ plus that SQL)."""
     with desired_for(case, scope) as (desired, scope), drifted(case["sql"]) as (target, conn):
-        _, sql = plan_sql(desired, target, scope, allow_destructive=True)
-        _, written = plan_sql(desired, target, scope)  # what `plan --write` saves: destructive lines commented out
+        renames = renames_of(case)
+        _, sql = plan_sql(desired, target, scope, renames, allow_destructive=True)
+        _, written = plan_sql(desired, target, scope, renames)  # what `plan --write` saves: destructive lines commented out
         assert not [line for line in sql.splitlines() if line.startswith("DROP") and "CASCADE" in line]
         for attempt in ("first", "replay"):
             apply_sql(conn, sql, f"plan ({attempt})")
-            left = compare(desired, snapshot_of(target, scope))
+            left, _ = drifts_against(desired, target, scope, renames)
             assert left == [], (attempt, sql, [d.to_dict() for d in left])
 
         statements = split_statements(sql)
         with drifted(case["sql"]) as (target, conn):
             apply_sql(conn, "".join(f"{s};\n" for s in statements[: len(statements) // 2]), "plan (first half)")
             apply_sql(conn, sql, "plan (after a half-way deploy)")
-            left = compare(desired, snapshot_of(target, scope))
+            left, _ = drifts_against(desired, target, scope, renames)
             assert left == [], (sql, [d.to_dict() for d in left])
 
         if "desired_sql" in case:
             with drifted(case["desired_sql"]) as (target, conn):
                 apply_sql(conn, written, "plan (on a fresh database)")
-                left = compare(desired, snapshot_of(target, scope))
+                left, _ = drifts_against(desired, target, scope, renames)
         else:
             folder = tmp_path / "generated"
             shutil.copytree(GENERATED, folder)

@@ -101,9 +101,9 @@ def _table() -> dict:
     index = _index()
     policy = fields(policies.POLICY_KEYS, policies.POLICY_REQUIRED,
                     {"command": choice(policies.COMMANDS), "roles": TEXTS, "as": choice(policies.PERMISSIVENESS),
-                     "using": SCALAR, "with_check": SCALAR, "comment": SCALAR})
+                     "using": SCALAR, "with_check": SCALAR, "comment": SCALAR, "renamed_from": SCALAR})
     rls = fields(tables.RLS_KEYS, tables.RLS_REQUIRED, {"enabled": BOOLEAN, "force": BOOLEAN})
-    props = {"comment": SCALAR, "columns": named(_column(), at_least_one=True), "primary_key": TEXTS,
+    props = {"comment": SCALAR, "renamed_from": SCALAR, "columns": named(_column(), at_least_one=True), "primary_key": TEXTS,
              "unique": {"type": "array", "items": TEXTS}, "checks": named(SCALAR),
              "foreign_keys": named(_foreign_key()), "indexes": named(index), "rls": rls,
              "policies": named(policy), "grants": _grants()}
@@ -112,7 +112,7 @@ def _table() -> dict:
 
 def _view() -> dict:
     props = {"query": SCALAR, "security_invoker": BOOLEAN, "materialized": BOOLEAN, "indexes": named(_index()),
-             "grants": _grants(), "comment": SCALAR}
+             "grants": _grants(), "comment": SCALAR, "renamed_from": SCALAR}
     return fields(views.VIEW_KEYS, views.VIEW_REQUIRED, props)
 
 
@@ -122,13 +122,15 @@ def _schema() -> dict:
 
 
 def _enum() -> dict:
-    return fields(enums.ENUM_KEYS, enums.ENUM_REQUIRED, {"values": TEXTS})
+    renamed = {**named(fields(enums.VALUE_KEYS, enums.VALUE_REQUIRED, {"renamed_from": SCALAR})), "minProperties": 1, "maxProperties": 1}
+    value = {"anyOf": [SCALAR, renamed]}
+    return fields(enums.ENUM_KEYS, enums.ENUM_REQUIRED, {"values": {"anyOf": [SCALAR, {"type": "array", "items": value}]}})
 
 
 def _function() -> dict:
     props = {"arguments": SCALAR, "returns": SCALAR, "language": SCALAR, "body": SCALAR, "security_definer": BOOLEAN,
              "search_path": NULLABLE_TEXT, "volatility": choice(functions.VOLATILITIES),
-             "revoke_execute_from": TEXTS, "grant_execute_to": TEXTS, "comment": SCALAR}
+             "revoke_execute_from": TEXTS, "grant_execute_to": TEXTS, "comment": SCALAR, "renamed_from": SCALAR}
     return fields(functions.FUNCTION_KEYS, functions.FUNCTION_REQUIRED, props)
 
 

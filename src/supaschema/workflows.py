@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from .catalog import snapshot as snap
 from .drift.compare import Drift, compare
-from .drift.renames import apply_renames, column_renames
+from .drift.renames import apply_renames, declared_renames
 from .drift.unmanaged import Skipped, leave_alone
 from .postgres.connection import Target
 from .errors import Problem, UserError
@@ -41,7 +41,7 @@ class Planned:
 def _planned(desired: snap.Snapshot, actual: snap.Snapshot, spec: Spec, templates: Path, title: str,
              allow_destructive: bool) -> Planned:
     actual, _ = leave_alone(desired, actual, spec.unmanaged)  # a plan never touches what it does not manage
-    actual, renamed = apply_renames(desired, actual, column_renames(spec))
+    actual, renamed = apply_renames(desired, actual, declared_renames(spec))
     drifts = renamed + compare(desired, actual)
     plan = make_plan(drifts, desired, actual, scope_for(spec))
     if not drifts:

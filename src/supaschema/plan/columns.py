@@ -83,12 +83,6 @@ def _type_change_cost(p: Planner, column: snap.Column, actual: snap.Column) -> t
         "ACCESS EXCLUSIVE: reads and writes wait until it ends (`push --dry-run` measures the table)")
 
 
-@handles("column", "renamed")
-def column_renamed(p: Planner, drift: Drift, column: snap.Column) -> None:
-    # drift.actual is the old name; the DO block skips the rename on a replay, when it is gone.
-    p.emit("rename_column", Phase.RENAMES, column.path, (LOCKS_TABLE,), column=column, old=drift.actual)
-
-
 def unfilled_new_columns(plan: Plan) -> list[snap.Column]:
     """Columns a plan adds to an existing table as NOT NULL with nothing to put in the rows it holds:
     `ADD COLUMN` fails on the first row. (A new table's columns come with CREATE TABLE instead.)"""

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import yaml
 
-from ..errors import excerpt
 from . import model as s
 from .types import type_sql
 from .reading import COLUMN_PRIVILEGES, Reader, read_grants, split_qualified
@@ -58,12 +57,7 @@ def read_columns(r: Reader, table: str, node: yaml.Node, path: str) -> tuple[lis
             fk = read_foreign_key(r, f"{table}_{name}_fkey", f["references"], f"{cpath}.references", names, table, column=name)
             if fk:
                 inline["foreign_keys"].append(fk)
-        renamed_from = r.src.text(f["renamed_from"], f"{cpath}.renamed_from") if "renamed_from" in f else None
-        if renamed_from is not None and (renamed_from in names or not r.name(f["renamed_from"], f"{cpath}.renamed_from", renamed_from)):
-            if renamed_from in names:
-                r.src.problem(f["renamed_from"], f"{cpath}.renamed_from", f"{excerpt(renamed_from)} is still a column of this table",
-                              "a rename needs the old name gone: remove or rename that column")
-            renamed_from = None
+        renamed_from = r.renamed_from(f, cpath, names, "a column of this table")
         if col_type is not None and nullable is not None:
             columns.append(s.Column(name, col_type, nullable, default, identity, generated, collation, comment, renamed_from,
                                     tuple(grants)))

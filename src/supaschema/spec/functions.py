@@ -11,15 +11,17 @@ from . import model as s
 from .expressions import arguments_sql
 from ..sqltext.fragments import Fragment
 from .types import returns_sql
-from .reading import Reader, split_qualified
+from .reading import Reader, mapping_keys, split_qualified
 
-FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to", "comment"}
+FUNCTION_KEYS = {"arguments", "returns", "language", "body", "security_definer", "search_path", "volatility", "revoke_execute_from", "grant_execute_to", "comment",
+                 "renamed_from"}
 FUNCTION_REQUIRED = {"returns", "language", "body"}
 VOLATILITIES = {"volatile": "VOLATILE", "stable": "STABLE", "immutable": "IMMUTABLE"}
 
 
 def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
     result = []
+    declared = {split_qualified(key) for key in mapping_keys(node)}
     for key, key_node, value in r.src.items(node, "functions"):
         path = f"functions.{key}"
         schema, name = split_qualified(key)
@@ -48,7 +50,9 @@ def read_functions(r: Reader, node: yaml.Node) -> list[s.Function]:
             signature = arguments_sql(f["arguments"].value, with_defaults=False) if arguments else Fragment("")
             result.append(s.Function(schema, name, arguments, returns, language, body, definer, search_path,
                                      volatility, tuple(revoke), tuple(grant), signature,
-                                     comment=r.comment(f, path), line=key_node.start_mark.line + 1))
+                                     comment=r.comment(f, path), line=key_node.start_mark.line + 1,
+                                     renamed_from=r.renamed_from(f, path, {n for sc, n in declared if sc == schema},
+                                                                 f"a function in schema {schema}")))
     return result
 
 

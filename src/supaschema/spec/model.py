@@ -92,6 +92,7 @@ class Policy:
     with_check: str | None = None
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
     comment: str | None = None
+    renamed_from: str | None = None  # its previous name on the same table: ALTER POLICY ... RENAME TO
 
 
 @dataclass(frozen=True, slots=True)
@@ -110,6 +111,7 @@ class Table:
     grants: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (role, privileges)
     comment: str | None = None
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+    renamed_from: str | None = None  # its previous name in the same schema: ALTER TABLE ... RENAME TO
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
@@ -131,6 +133,7 @@ class Function:
     signature: str = ""  # the arguments without their DEFAULTs, as GRANT and REVOKE name the function
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
     comment: str | None = None
+    renamed_from: str | None = None  # its previous name, same schema and arguments: ALTER FUNCTION ... RENAME TO
 
 
 @dataclass(frozen=True, slots=True)
@@ -206,6 +209,7 @@ class View:
     comment: str | None = None
     reads: tuple[tuple[str, str], ...] = ()  # (schema, table) it selects from, for placement
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+    renamed_from: str | None = None  # its previous name in the same schema: ALTER [MATERIALIZED] VIEW ... RENAME TO
 
     @property
     def qualified_name(self) -> str:
@@ -225,6 +229,7 @@ class Enum:
     name: str
     values: tuple[str, ...]
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+    renamed_values: tuple[tuple[str, str], ...] = ()  # (new, old): ALTER TYPE ... RENAME VALUE
 
     @property
     def qualified_name(self) -> str:

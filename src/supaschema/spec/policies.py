@@ -5,15 +5,16 @@ from __future__ import annotations
 import yaml
 
 from . import model as s
-from .reading import Reader
+from .reading import Reader, mapping_keys
 
-POLICY_KEYS, POLICY_REQUIRED = {"command", "roles", "as", "using", "with_check", "comment"}, {"command"}
+POLICY_KEYS, POLICY_REQUIRED = {"command", "roles", "as", "using", "with_check", "comment", "renamed_from"}, {"command"}
 COMMANDS = {"all": "ALL", "select": "SELECT", "insert": "INSERT", "update": "UPDATE", "delete": "DELETE"}
 PERMISSIVENESS = {"permissive": True, "restrictive": False}
 
 
 def read_policies(r: Reader, node: yaml.Node, path: str, schema: str, table: str, column_names: set[str]) -> list[s.Policy]:
     result = []
+    declared = mapping_keys(node)
     for name, key_node, value in r.src.items(node, path):
         ppath = f"{path}.{name}"
         f = r.src.fields(value, ppath, POLICY_KEYS, POLICY_REQUIRED)
@@ -32,5 +33,6 @@ def read_policies(r: Reader, node: yaml.Node, path: str, schema: str, table: str
             r.src.problem(value, ppath, "a policy needs `using` or `with_check`", "e.g. using: (select auth.uid()) = user_id")
         if command and permissive is not None:
             result.append(s.Policy(name, schema, table, command, tuple(roles), permissive, using, with_check,
-                                   comment=r.comment(f, ppath), line=key_node.start_mark.line + 1))
+                                   comment=r.comment(f, ppath), line=key_node.start_mark.line + 1,
+                                   renamed_from=r.renamed_from(f, ppath, declared, "a policy of this table")))
     return result

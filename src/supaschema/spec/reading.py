@@ -37,6 +37,11 @@ def identifier_error(name: str) -> str | None:
     return None
 
 
+def mapping_keys(node: yaml.Node) -> set[str]:
+    """The keys of a mapping, read without reporting anything (the reader of each entry does)."""
+    return {k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)} if isinstance(node, yaml.MappingNode) else set()
+
+
 def each(node: yaml.Node) -> list[yaml.Node]:
     """A list, or a single value as a list of one."""
     return list(node.value) if isinstance(node, yaml.SequenceNode) else [node]
@@ -68,6 +73,19 @@ class Reader:
     def comment(self, fields: dict[str, yaml.Node], path: str) -> str | None:
         """The optional `comment:` of an object (COMMENT ON ...)."""
         return self.src.text(fields["comment"], f"{path}.comment") if "comment" in fields else None
+
+    def renamed_from(self, fields: dict[str, yaml.Node], path: str, still_declared: set[str], what: str) -> str | None:
+        """The optional `renamed_from:` of an object: its previous name, which must be gone from schema.yaml
+        (`what` says where it would still be, e.g. "a column of this table")."""
+        node = fields.get("renamed_from")
+        old = self.src.text(node, f"{path}.renamed_from") if node is not None else None
+        if old is None or not self.name(node, f"{path}.renamed_from", old):
+            return None
+        if old in still_declared:
+            self.src.problem(node, f"{path}.renamed_from", f"{excerpt(old)} is still {what}",
+                             "a rename needs the old name gone: remove or rename that one")
+            return None
+        return old
 
     def reprinted(self, node: yaml.Node, path: str, printer, what: str, fix: str) -> Fragment | None:
         """A type-like field re-printed by `printer`, or None with the problem noted."""

@@ -11,10 +11,10 @@ from . import model as s
 from .columns import read_columns, read_foreign_key
 from .indexes import read_indexes
 from .policies import read_policies
-from .reading import EXTERNAL_TABLES, MAX_IDENTIFIER, Reader, read_grants
+from .reading import EXTERNAL_TABLES, MAX_IDENTIFIER, Reader, mapping_keys, read_grants
 from .yaml_source import closest
 
-TABLE_KEYS = {"comment", "columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "rls", "policies", "grants"}
+TABLE_KEYS = {"comment", "renamed_from", "columns", "primary_key", "unique", "checks", "foreign_keys", "indexes", "rls", "policies", "grants"}
 TABLE_REQUIRED = {"columns"}
 RLS_KEYS, RLS_REQUIRED = {"enabled", "force"}, {"enabled"}
 
@@ -22,9 +22,10 @@ RLS_KEYS, RLS_REQUIRED = {"enabled", "force"}, {"enabled"}
 def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
     result = []
     # Table names are never split on '.': schema.yaml manages the public schema.
+    declared = mapping_keys(node)
     for name, key_node, value in r.src.items(node, "tables"):
         if r.name(key_node, f"tables.{name}", name):
-            table = read_table(r, "public", name, value, f"tables.{name}")
+            table = read_table(r, "public", name, value, f"tables.{name}", declared)
             if table:
                 result.append(replace(table, line=key_node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode) and not node.value:
@@ -32,7 +33,8 @@ def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
     return result
 
 
-def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str) -> s.Table | None:
+def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str, declared: set[str] = frozenset()) -> s.Table | None:
+    """`declared`: the other table names of the schema, which `renamed_from` may not name."""
     f = r.src.fields(node, path, TABLE_KEYS, TABLE_REQUIRED)
     if "columns" not in f:
         return None
@@ -73,11 +75,12 @@ def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str) ->
     indexes = read_indexes(r, f["indexes"], f"{path}.indexes", column_names, name) if "indexes" in f else []
     rls_enabled, rls_force = read_rls(r, f["rls"], f"{path}.rls") if "rls" in f else (False, False)
     policies = read_policies(r, f["policies"], f"{path}.policies", schema, name, column_names) if "policies" in f else []
+    renamed_from = r.renamed_from(f, path, declared | {name}, "a table in schema.yaml")
     grants = read_grants(r, f["grants"], f"{path}.grants") if "grants" in f else []
     comment = r.comment(f, path)
     check_constraint_names(r, node, path, name, primary_key, uniques, checks, foreign_keys, indexes)
     return s.Table(schema, name, tuple(columns), primary_key, tuple(uniques), tuple(checks), tuple(foreign_keys),
-                   tuple(indexes), rls_enabled, rls_force, tuple(policies), tuple(grants), comment)
+                   tuple(indexes), rls_enabled, rls_force, tuple(policies), tuple(grants), comment, renamed_from=renamed_from)
 
 
 def check_constraint_names(r: Reader, node, path, table, primary_key, uniques, checks, foreign_keys, indexes) -> None:

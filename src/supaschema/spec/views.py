@@ -7,14 +7,15 @@ import yaml
 from . import model as s
 from .expressions import parse_query
 from .indexes import read_indexes
-from .reading import Reader, split_qualified
+from .reading import Reader, mapping_keys, split_qualified
 from .tables import read_grants
 
-VIEW_KEYS, VIEW_REQUIRED = {"query", "security_invoker", "materialized", "indexes", "grants", "comment"}, {"query"}
+VIEW_KEYS, VIEW_REQUIRED = {"query", "security_invoker", "materialized", "indexes", "grants", "comment", "renamed_from"}, {"query"}
 
 
 def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
     result = []
+    declared = {split_qualified(key) for key in mapping_keys(node)}
     for key, key_node, value in r.src.items(node, "views"):
         path = f"views.{key}"
         schema, name = split_qualified(key)
@@ -42,8 +43,11 @@ def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
                           "remove `security_invoker:`, and grant SELECT only to roles that may read every row")
         grants = read_grants(r, f["grants"], f"{path}.grants") if "grants" in f else []
         comment = r.src.text(f["comment"], f"{path}.comment") if "comment" in f else None
+        siblings = {other for other_schema, other in declared if other_schema == schema}
+        renamed_from = r.renamed_from(f, path, siblings, f"a view in schema {schema}")
         reads = tuple(sorted((db or "public", table) for db, table in parsed.tables))
         if invoker is not None:
             result.append(s.View(schema, name, parsed.sql, bool(invoker) and not materialized, materialized, tuple(indexes),
-                                 tuple(grants), comment, reads, line=key_node.start_mark.line + 1))
+                                 tuple(grants), comment, reads, line=key_node.start_mark.line + 1,
+                                 renamed_from=renamed_from))
     return result
