@@ -38,6 +38,9 @@ class SeedScope:
     table: str
     key: tuple[str, ...]
     columns: tuple[str, ...]
+    # Declared renames not yet done: the rows are read from the old table and old columns (named as the new ones).
+    renamed_from: str | None = None
+    renamed_columns: tuple[tuple[str, str], ...] = ()  # (new, old)
 
 
 @dataclass(frozen=True, slots=True)
@@ -156,14 +159,17 @@ def _load_seeds(pipeline: _Pipeline, seeds: tuple[SeedScope, ...], tables: set[t
             columns_by_table.setdefault((obj.schema, obj.table), set()).add(obj.name)
     wanted = []
     for number, seed in enumerate(seeds):
-        present = columns_by_table.get((seed.schema, seed.table), set())
-        if (seed.schema, seed.table) in tables and all(k in present for k in seed.key):
-            columns = [c for c in seed.columns if c in present]
-            pipeline.send(f"seed {number}", sql=seed_rows_query(seed, columns))
-            wanted.append((number, seed, columns))
+        # A declared rename not done yet: the rows are still under the old table and column names.
+        table = next((name for name in (seed.table, seed.renamed_from) if name and (seed.schema, name) in tables), None)
+        present = columns_by_table.get((seed.schema, table), set())
+        old = {new: old for new, old in seed.renamed_columns if new not in present and old in present}
+        if table is not None and all(k in present or k in old for k in seed.key):
+            columns = [c for c in seed.columns if c in present or c in old]
+            pipeline.send(f"seed {number}", sql=seed_rows_query(seed, table, columns, old))
+            wanted.append((number, seed, table, columns))
     result: list[snap.SeedRow] = []
-    for number, seed, columns in wanted:
-        result += seed_rows(seed, columns, pipeline.rows(f"seed {number}", f"seed rows of {seed.table}"))
+    for number, seed, table, columns in wanted:
+        result += seed_rows(seed, table, columns, pipeline.rows(f"seed {number}", f"seed rows of {table}"))
     return result
 
 
@@ -260,18 +266,19 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def seed_rows_query(seed: SeedScope, columns: list[str]) -> str:
-    select = ", ".join(ident(c) for c in columns)
+def seed_rows_query(seed: SeedScope, table: str, columns: list[str], old: dict[str, str]) -> str:
+    """The rows of `table` (the seed's, or the one it is renamed from); a renamed column read under its old name."""
+    select = ", ".join(f"{ident(old[c])} AS {ident(c)}" if c in old else ident(c) for c in columns)
     # to_jsonb keeps numeric digits exactly; parse_float=Decimal keeps them in Python too.
-    return f"SELECT to_jsonb(t)::text FROM (SELECT {select} FROM {qualified(seed.schema, seed.table)}) AS t"
+    return f"SELECT to_jsonb(t)::text FROM (SELECT {select} FROM {qualified(seed.schema, table)}) AS t"
 
 
-def seed_rows(seed: SeedScope, columns: list[str], rows: list[tuple]) -> list[snap.SeedRow]:
+def seed_rows(seed: SeedScope, table: str, columns: list[str], rows: list[tuple]) -> list[snap.SeedRow]:
     result = []
     for (text,) in rows:
         data = json.loads(text, parse_float=Decimal, parse_int=Decimal)
         values = {c: canonical_value(data[c]) for c in columns}
         key = tuple("NULL" if values[k] is None else str(values[k]) for k in seed.key)
         others = tuple(sorted((c, v) for c, v in values.items() if c not in seed.key))
-        result.append(snap.SeedRow(seed.schema, seed.table, key, others))
+        result.append(snap.SeedRow(seed.schema, table, key, others))
     return result

@@ -26,8 +26,16 @@ def scope_for(spec: Spec | None) -> Scope:
     declared = ([r for t in spec.tables for r, _ in t.grants] + [r for t in spec.tables for c in t.columns for r, _ in c.grants] + [r for d in spec.default_privileges for r, _ in d.grants]
                 + [r for o in (*spec.sequences, *spec.domains, *spec.composite_types) for r, _ in o.grants] + list(spec.roles))
     roles = sorted({*API_ROLES, *(r for r in declared if r.lower() != "public")})
-    seeds = tuple(SeedScope(sd.schema, sd.table, sd.key, sd.columns) for sd in spec.seeds)
+    tables = {(t.schema, t.name): t for t in spec.tables}
+    seeds = tuple(SeedScope(sd.schema, sd.table, sd.key, sd.columns, *_renamed(tables.get((sd.schema, sd.table)))) for sd in spec.seeds)
     return Scope(schemas=("public", *sorted(sc.name for sc in spec.schemas)), roles=tuple(roles), seeds=seeds, owner=spec.owner)
+
+
+def _renamed(table) -> tuple:
+    """A seeded table's `renamed_from`, and its renamed columns: where its rows are until the renames are done."""
+    if table is None:
+        return None, ()
+    return table.renamed_from, tuple((c.name, c.renamed_from) for c in table.columns if c.renamed_from)
 
 
 def snapshot_of(target: Target, scope: Scope, what: str = "database") -> snap.Snapshot:

@@ -121,9 +121,6 @@ def _rename_relation(w: _Working, expected: snap.Snapshot, r: Rename, kind: type
                                                "referenced_table": new_dotted} if c.referenced_table == old_dotted else None)
     _rename_in_definitions(w, r.old, r.new, reads=(old_dotted, new_dotted))
     _rename_row_type(w, r.old, r.new)
-    derive = lambda name: r.new + name[len(r.old):] if name.startswith(f"{r.old}_") else name  # noqa: E731
-    for child in (snap.Constraint, snap.Index):
-        drifts += _follow_derived_names(w, expected, child, r.schema, r.new, derive)
     return drifts
 
 
@@ -161,9 +158,32 @@ def _rename_in_definitions(w: _Working, old: str, new: str, reads: tuple[str, st
     w.update_where(snap.Trigger, lambda t: _renamed_fields(t, ("when",), old, new))
 
 
-def _follow_derived_names(w: _Working, expected: snap.Snapshot, kind: type, schema: str, table: str, derive) -> list[Drift]:
+def _derived_names(w: _Working, expected: snap.Snapshot, done: list[Rename]) -> list[Drift]:
     """PostgreSQL keeps constraint and index names on a rename; schema.yaml derives some from the
-    table or column name (`<table>_pkey`, `<table>_<column>_check`): those are renamed too."""
+    table and column names (`<table>_pkey`, `<table>_<columns>_key`): those are renamed too."""
+    tables: dict[tuple[str, str], tuple[str, list[tuple[str, str]]]] = {}
+    for r in done:
+        if r.kind == "table":
+            tables[(r.schema, r.new)] = (r.old, tables.get((r.schema, r.new), ("", []))[1])
+        elif r.kind == "column":
+            old_table, columns = tables.get((r.schema, r.parent), (r.parent, []))
+            tables[(r.schema, r.parent)] = (old_table, [*columns, (r.old, r.new)])
+    drifts = []
+    for (schema, table), (old_table, columns) in tables.items():
+        def derive(name: str) -> str:
+            if not name.startswith(f"{old_table}_"):
+                return name
+            rest = name[len(old_table):]  # _<columns>_<suffix>, the columns joined by _
+            for old, new in columns:
+                rest = rest.replace(f"_{old}_", f"_{new}_")
+            return table + rest
+
+        for kind in (snap.Constraint, snap.Index):
+            drifts += _follow_derived_names(w, expected, kind, schema, table, derive)
+    return drifts
+
+
+def _follow_derived_names(w: _Working, expected: snap.Snapshot, kind: type, schema: str, table: str, derive) -> list[Drift]:
     drifts = []
     want = expected.of(kind)
     for key, obj in list(w.of(kind).items()):
@@ -199,15 +219,6 @@ def _rename_column(w: _Working, expected: snap.Snapshot, r: Rename) -> list[Drif
                    if g.object == f"{table_path}.{ident(r.old)}" else None)
     old_dotted = f"{r.schema}.{r.parent}.{r.old}"
     w.update_where(snap.Sequence, lambda s: {"owned_by": f"{r.schema}.{r.parent}.{r.new}"} if s.owned_by == old_dotted else None)
-    prefix = f"{r.parent}_"
-
-    def derive(name: str) -> str:  # <table>_<columns>_<suffix>, the columns joined by _
-        if not name.startswith(prefix):
-            return name
-        return prefix + f"_{name[len(prefix):]}".replace(f"_{r.old}_", f"_{r.new}_")[1:]
-
-    for kind in (snap.Constraint, snap.Index):
-        drifts += _follow_derived_names(w, expected, kind, r.schema, r.parent, derive)
     return drifts
 
 
@@ -279,7 +290,12 @@ def apply_renames(expected: snap.Snapshot, actual: snap.Snapshot, renames: list[
     """The actual snapshot as if the pending renames were done, and one drift item per rename they take
     (the declared ones, and the constraint and index names derived from a renamed table or column)."""
     working = _Working(actual)
-    drifts = [d for r in renames for d in _APPLIERS[r.kind](working, expected, r)]
+    drifts, done = [], []
+    for rename in renames:
+        if applied := _APPLIERS[rename.kind](working, expected, rename):
+            drifts += applied
+            done.append(rename)
+    drifts += _derived_names(working, expected, done)
     return (working.snapshot(), drifts) if drifts else (actual, [])
 
 
