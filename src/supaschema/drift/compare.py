@@ -134,6 +134,8 @@ def _compare_objects(kind: type, expected: dict[tuple, Any], actual: dict[tuple,
     drifts = []
     kind_name = snap.Grant.KIND if kind is snap.GrantItem else kind.KIND
     missing, extra, common = keyed_differences(expected, actual)
+    if kind is snap.Function:
+        drifts, missing, extra = _signature_changes(expected, actual, missing, extra)
     for key in missing:
         obj = expected[key]
         drifts.append(Drift(kind_name, _path(obj), "missing", _field_label(obj), _summary(obj), None, severity_of(kind, None)))
@@ -149,6 +151,23 @@ def _compare_objects(kind: type, expected: dict[tuple, Any], actual: dict[tuple,
         else:
             drifts.extend(changed_fields(kind, want, have))
     return drifts
+
+
+def _signature_changes(expected: dict[tuple, Any], actual: dict[tuple, Any], missing: list, extra: list) -> tuple[list[Drift], list, list]:
+    """A function whose arguments changed: one declared and one found of that name, neither declared as an
+    overload of the other, is one change (the planner drops and recreates it with what depends on it), not
+    one function missing and another extra. Several of one name on either side stay as they are."""
+    def by_name(keys: list) -> dict[tuple[str, str], list]:
+        grouped: dict[tuple[str, str], list] = {}
+        for key in keys:
+            grouped.setdefault(key[:2], []).append(key)
+        return grouped
+
+    wanted, found = by_name(missing), by_name(extra)
+    pairs = [(new[0], found[name][0]) for name, new in wanted.items() if len(new) == 1 and len(found.get(name, ())) == 1]
+    drifts = [Drift(snap.Function.KIND, expected[new].path, "changed", "argument_types", new[2], old[2], SCHEMA) for new, old in pairs]
+    paired = {key for pair in pairs for key in pair}
+    return drifts, [k for k in missing if k not in paired], [k for k in extra if k not in paired]
 
 
 def _path(obj: Any) -> str:

@@ -1,5 +1,5 @@
-"""Planning functions: CREATE OR REPLACE keeps triggers and grants; a new result type, a renamed
-parameter or a dropped default needs drop and create."""
+"""Planning functions: CREATE OR REPLACE keeps triggers and grants; new arguments, a new result type,
+a renamed parameter or a dropped default needs drop and create, with what depends on the function."""
 
 from __future__ import annotations
 
@@ -10,8 +10,10 @@ from ..catalog import snapshot as snap
 from .comments import comment_if_any, comment_on
 from .grants import fresh_grants
 from .operations import CHANGES_ACCESS, LOCKS_TABLE, Phase
+from .policies import policy_missing
 from .registry import handles
 from .triggers import trigger_missing
+from .views import rebuild
 
 if TYPE_CHECKING:
     from ..drift.compare import Drift
@@ -41,6 +43,9 @@ def function_extra(p: Planner, drift: Drift, function: snap.Function) -> None:
 
 @handles("function", "changed")
 def function_changed(p: Planner, drift: Drift, function: snap.Function) -> None:
+    if drift.field == "argument_types":  # drift.actual: the arguments of the function it replaces
+        recreate_function(p, function, p.have.snapshot.of(snap.Function)[(function.schema, function.name, drift.actual)])
+        return
     if drift.field == "owner":
         # The definer runs with its owner's rights; CREATE OR REPLACE would keep the wrong owner.
         p.emit("alter_function_owner", Phase.FUNCTION_OWNERS, function.path, (CHANGES_ACCESS,),
@@ -67,17 +72,39 @@ def replaceable(function: snap.Function, actual: snap.Function) -> bool:
 
 
 def recreate_function(p: Planner, function: snap.Function, actual: snap.Function) -> None:
-    """PostgreSQL will not change a result type (or rename a parameter, or drop a default) in place: drop (no CASCADE), create, and bring back
-    its triggers and grants. Other dependents (policies, defaults) make the DROP fail loudly."""
-    qualified_name = f"{function.schema}.{function.name}"
-    # The desired triggers too: on a replay they exist again, and would block the DROP.
-    triggers = [t for side in (p.have, p.want) for t in side.snapshot.of(snap.Trigger).values()
-                if t.function == qualified_name]
+    """PostgreSQL will not change a function's arguments or result type (or rename a parameter, or drop a
+    default) in place: drop the old one (no CASCADE) and create the new one, with what depends on it
+    dropped first and brought back after: triggers that call it or test it in WHEN, policies and views
+    whose expressions call it (each from schema.yaml's side), and its grants. Other dependents (a
+    column default, a CHECK) make the DROP fail loudly."""
+    # Both sides: on a replay the desired dependents exist, and would block the DROP.
+    sides = (p.have, p.want)
+    triggers = [t for side in sides for t in side.snapshot.of(snap.Trigger).values()
+                if t.function == f"{function.schema}.{function.name}" or _calls(t.when, function)]
+    policies = [q for side in sides for q in side.snapshot.of(snap.Policy).values()
+                if _calls(q.using, function) or _calls(q.with_check, function)]
+    views = [v for side in sides for v in side.snapshot.of(snap.View).values() if _calls(v.definition, function)]
     for trigger in triggers:
         if ("drop_trigger", trigger.path) not in p.emitted:
             p.emit("drop_trigger", Phase.DROP_TRIGGERS, trigger.path, (LOCKS_TABLE,), trigger=trigger)
-    p.emit("drop_function", Phase.DROP_RETYPED_FUNCTIONS, function.path, (CHANGES_ACCESS,), function=actual)
+    for policy in policies:
+        if ("drop_policy", policy.path) not in p.emitted:
+            p.emit("drop_policy", Phase.DROP_POLICIES, policy.path, (CHANGES_ACCESS,), policy=policy)
+    rebuild(p, views)  # dropped before, created after, with the views that read them
+    p.emit("drop_function", Phase.DROP_RETYPED_FUNCTIONS, actual.path, (CHANGES_ACCESS,), function=actual)
     function_missing(p, None, function)
+    wanted = {(kind, obj.path) for kind, objs in (("trigger", triggers), ("policy", policies)) for obj in objs}
     for trigger in p.want.snapshot.of(snap.Trigger).values():
-        if trigger.function == qualified_name and ("create_trigger", trigger.path) not in p.emitted:
+        if ("trigger", trigger.path) in wanted and ("create_trigger", trigger.path) not in p.emitted:
             trigger_missing(p, None, trigger)
+    for policy in p.want.snapshot.of(snap.Policy).values():
+        if ("policy", policy.path) in wanted and ("create_policy", policy.path) not in p.emitted:
+            policy_missing(p, None, policy)
+
+
+def _calls(text: str | None, function: snap.Function) -> bool:
+    """Whether printed SQL calls a function of this name (qualified or not, quoted or not). A call of another
+    function of the same name only costs a needless drop and create; a missed one, a DROP that fails loudly."""
+    if not text or function.name not in text:
+        return False
+    return re.search(r'(?<![\w$])"?' + re.escape(function.name) + r'"?\s*\(', text) is not None
