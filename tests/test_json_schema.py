@@ -21,7 +21,7 @@ VALIDATOR = jsonschema.Draft202012Validator(json_schema())
 
 # Cases of tests/test_spec_errors.py that are about shape, so the JSON Schema must reject them too.
 SHAPE_CASES = {"unknown-key", "unknown-key-suggests", "unknown-top-key", "wrong-type-bool", "wrong-type-list",
-               "missing-type", "fk-bad-action", "bad-version"}
+               "missing-type", "fk-bad-action", "bad-version", "renamed-from-not-a-name", "renamed-enum-value-two-labels"}
 # More, one line each: (case id, old text, new text).
 MORE_CASES = [
     ("unknown-table-key", "    rls: {enabled: true}\n    policies:\n      Anyone", "    rls: {enabled: true}\n    polices:\n      Anyone"),

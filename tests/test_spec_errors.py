@@ -153,6 +153,9 @@ ACCEPTED = [
     ("policy-subquery-columns-of-its-own-table", USAGE_POLICY,
      "        using: \"model_id in (select model_id from public.model_pricing where is_active and currency = 'USD')\""),
     ("policy-quoted-user-column", USAGE_POLICY, "        using: (select auth.uid()) = \"user_id\""),
+    ("renamed-from-a-name-gone", "  user_balances:\n    comment:", "  user_balances:\n    renamed_from: balances\n    comment:"),
+    ("renamed-policy-from-another-tables-policy", "      Users can read their own usage:\n",
+     "      Users can read their own usage:\n        renamed_from: Users can read their own balance\n"),
     ("tag-core-str", COMMENT, "    comment: !!str 12"),
     ("implicit-date-value", COMMENT, "    comment: 2024-01-01"),
 ]

@@ -93,6 +93,15 @@ def _renamed_fields(obj: Any, names: tuple[str, ...], old: str, new: str) -> dic
     return {name: value for name, value in changed.items() if value != getattr(obj, name)}
 
 
+def _pending(w: _Working, expected: snap.Snapshot, kind: type, old_key: tuple, new_key: tuple) -> Any:
+    """The object moved to its new name, when the rename is still to be done (the old name is there,
+    the new one is not, and the desired state has it); otherwise None, and nothing moves."""
+    objects = w.of(kind)
+    if old_key not in objects or new_key in objects or new_key not in expected.of(kind):
+        return None
+    return w.replace(kind, old_key, name=new_key[-1])
+
+
 def _drift(kind: type, path: str, new: str, old: str, field: str = "name") -> Drift:
     return Drift(kind.KIND, path, "renamed", field, new, old, SCHEMA)
 
@@ -102,10 +111,8 @@ def _drift(kind: type, path: str, new: str, old: str, field: str = "name") -> Dr
 def _rename_relation(w: _Working, expected: snap.Snapshot, r: Rename, kind: type) -> list[Drift]:
     """A table or view: its children and grants follow, and the definitions that name it print the new name."""
     old_key, new_key = (r.schema, r.old), (r.schema, r.new)
-    relations = w.of(kind)
-    if old_key not in relations or new_key in relations or new_key not in expected.of(kind):
+    if (moved := _pending(w, expected, kind, old_key, new_key)) is None:
         return []
-    moved = w.replace(kind, old_key, name=r.new)
     drifts = [_drift(kind, moved.path, r.new, r.old)]
     old_path, new_path = qualified(r.schema, r.old), qualified(r.schema, r.new)
     for child in (snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Trigger, snap.SeedRow):
@@ -198,11 +205,8 @@ def _follow_derived_names(w: _Working, expected: snap.Snapshot, kind: type, sche
 
 
 def _rename_column(w: _Working, expected: snap.Snapshot, r: Rename) -> list[Drift]:
-    old_key, new_key = (r.schema, r.parent, r.old), (r.schema, r.parent, r.new)
-    columns = w.of(snap.Column)
-    if old_key not in columns or new_key in columns or new_key not in expected.of(snap.Column):
+    if (moved := _pending(w, expected, snap.Column, (r.schema, r.parent, r.old), (r.schema, r.parent, r.new))) is None:
         return []
-    moved = w.replace(snap.Column, old_key, name=r.new)
     drifts = [_drift(snap.Column, moved.path, r.new, r.old)]
     table, table_path = (r.schema, r.parent), qualified(r.schema, r.parent)
     own = lambda o: (o.schema, o.table) == table  # noqa: E731
@@ -233,12 +237,8 @@ def _column_in_constraint(c: snap.Constraint, r: Rename) -> dict | None:
 
 
 def _rename_policy(w: _Working, expected: snap.Snapshot, r: Rename) -> list[Drift]:
-    old_key, new_key = (r.schema, r.parent, r.old), (r.schema, r.parent, r.new)
-    policies = w.of(snap.Policy)
-    if old_key not in policies or new_key in policies or new_key not in expected.of(snap.Policy):
-        return []
-    moved = w.replace(snap.Policy, old_key, name=r.new)
-    return [_drift(snap.Policy, moved.path, r.new, r.old)]
+    moved = _pending(w, expected, snap.Policy, (r.schema, r.parent, r.old), (r.schema, r.parent, r.new))
+    return [_drift(snap.Policy, moved.path, r.new, r.old)] if moved else []
 
 
 def _rename_function(w: _Working, expected: snap.Snapshot, r: Rename) -> list[Drift]:
