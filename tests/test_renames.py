@@ -207,3 +207,16 @@ def test_renamed_enum_value_keeps_its_rows(throwaway, update_golden):
         assert compare(desired, snapshot_of(target, scope)) == []
     finally:
         throwaway.drop(target)
+
+
+def test_every_kind_of_rename_is_stale_once_a_file_performs_it():
+    """validate's stale notes: each kind's statement, as the plan templates write it, found in a migration file."""
+    from supaschema.drift.renames import shipped_renames
+    from supaschema.spec.loader import parse_spec
+
+    text = (ROOT / "tests" / "golden" / "enums" / "schema.yaml").read_text()
+    spec = parse_spec(text.replace("values: [free, pro,", "values: [free, {pro: {renamed_from: plus}},"))
+    performed = (GOLDEN / "enum_value.sql").read_text()
+    assert shipped_renames(spec, [("1_other.sql", "SELECT 1;"), ("2_rename.sql", performed)]) == [
+        ("enums.public.plan_tier.values.pro.renamed_from", "2_rename.sql")]
+    assert shipped_renames(spec, [("1_other.sql", performed.replace("'plus'", "'gold'"))]) == []
