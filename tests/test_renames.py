@@ -220,3 +220,14 @@ def test_every_kind_of_rename_is_stale_once_a_file_performs_it():
     assert shipped_renames(spec, [("1_other.sql", "SELECT 1;"), ("2_rename.sql", performed)]) == [
         ("enums.public.plan_tier.values.pro.renamed_from", "2_rename.sql")]
     assert shipped_renames(spec, [("1_other.sql", performed.replace("'plus'", "'gold'"))]) == []
+
+
+def test_diff_reports_a_pending_rename_as_one_item(project):
+    edited(project, *TABLE_RENAME)
+    import json
+
+    result = run_cli("diff", "--format", "json", cwd=project)
+    assert result.code == 1, result.err
+    items = {(d["kind"], d["object"], d["change"]) for d in json.loads(result.out)["drift"]}
+    assert ("table", "public.balances", "renamed") in items and ("column", "public.balances.balance_currency", "renamed") in items
+    assert not [item for item in items if item[2] in ("missing", "extra")], items

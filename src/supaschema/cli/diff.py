@@ -65,6 +65,7 @@ def diff(
         from ..workflows import two_databases
 
         expected, actual, labels, skipped = two_databases(from_url, to_url, schema if schema_given else None, roles)
+        renamed = []
         verdict = "No drift: the two databases match."
     else:
         from ..workflows import schema_against
@@ -73,7 +74,11 @@ def diff(
         expected, actual, labels, skipped = schema_against(live, schema, templates, generated, shadow_url, roles)
         verdict = (f"No drift: the database matches {schema}." if live else
                    f"No drift: {generated}/ replayed matches {schema}; no database was compared (give --db or DATABASE_URL).")
-    drifts, unmodelled = compare(expected, actual), not_compared(expected, actual)
+        from ..drift.renames import apply_renames, declared_renames
+        from ..spec.loader import load_spec
+
+        actual, renamed = apply_renames(expected, actual, declared_renames(load_spec(schema)))  # as gen and plan see them
+    drifts, unmodelled = renamed + compare(expected, actual), not_compared(expected, actual)
     if output is Format.json:
         typer.echo(to_json(drifts, *labels, catalog_queries=expected.queries + actual.queries, skipped=skipped.to_dict(),
                            unmodelled=unmodelled), nl=False)
