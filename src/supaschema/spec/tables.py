@@ -22,10 +22,10 @@ RLS_KEYS, RLS_REQUIRED = {"enabled", "force"}, {"enabled"}
 def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
     result = []
     # Table names are never split on '.': schema.yaml manages the public schema.
-    declared = mapping_keys(node)
+    siblings = mapping_keys(node)
     for name, key_node, value in r.src.items(node, "tables"):
         if r.name(key_node, f"tables.{name}", name):
-            table = read_table(r, "public", name, value, f"tables.{name}", declared)
+            table = read_table(r, "public", name, value, f"tables.{name}", siblings)
             if table:
                 result.append(replace(table, line=key_node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode) and not node.value:
@@ -33,8 +33,8 @@ def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
     return result
 
 
-def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str, declared: set[str] = frozenset()) -> s.Table | None:
-    """`declared`: the other table names of the schema, which `renamed_from` may not name."""
+def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str, siblings: set[str] = frozenset()) -> s.Table | None:
+    """`siblings`: the table names declared beside it, which `renamed_from` may not name."""
     f = r.src.fields(node, path, TABLE_KEYS, TABLE_REQUIRED)
     if "columns" not in f:
         return None
@@ -75,7 +75,7 @@ def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str, de
     indexes = read_indexes(r, f["indexes"], f"{path}.indexes", column_names, name) if "indexes" in f else []
     rls_enabled, rls_force = read_rls(r, f["rls"], f"{path}.rls") if "rls" in f else (False, False)
     policies = read_policies(r, f["policies"], f"{path}.policies", schema, name, column_names) if "policies" in f else []
-    renamed_from = r.renamed_from(f, path, declared | {name}, "a table in schema.yaml")
+    renamed_from = r.renamed_from(f, path, siblings | {name}, "a table in schema.yaml")
     grants = read_grants(r, f["grants"], f"{path}.grants") if "grants" in f else []
     comment = r.comment(f, path)
     check_constraint_names(r, node, path, name, primary_key, uniques, checks, foreign_keys, indexes)
