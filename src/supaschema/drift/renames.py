@@ -187,6 +187,29 @@ def _derived_names(w: _Working, expected: snap.Snapshot, done: list[Rename]) -> 
 
         for kind in (snap.Constraint, snap.Index):
             drifts += _follow_derived_names(w, expected, kind, schema, table, derive)
+        drifts += _follow_serial_sequences(w, expected, schema, table, derive)
+    return drifts
+
+
+_NEXTVAL = re.compile(r"nextval\('([^']+)'::regclass\)")
+
+
+def _follow_serial_sequences(w: _Working, expected: snap.Snapshot, schema: str, table: str, derive) -> list[Drift]:
+    """A serial column's sequence (`<table>_<column>_seq`) keeps its name too: renamed with its table or
+    column, or the default would call a sequence that does not exist."""
+    drifts = []
+    prefix = f"{ident(schema)}."
+    for key, column in list(w.of(snap.Column).items()):
+        found = _NEXTVAL.fullmatch(column.default or "")
+        if (column.schema, column.table) != (schema, table) or not found or not found.group(1).startswith(prefix):
+            continue
+        old = found.group(1)[len(prefix):]
+        new = derive(old)
+        default = f"nextval({literal(qualified(schema, new))}::regclass)"
+        wanted = expected.of(snap.Column).get(key)
+        if new != old and ident(old) == old and wanted is not None and wanted.default == default:
+            moved = w.replace(snap.Column, key, default=default)
+            drifts.append(_drift(snap.Column, moved.path, new, old, field="sequence"))
     return drifts
 
 

@@ -25,11 +25,20 @@ def _rename(action: str, param: str, hazards: tuple[str, ...] = (LOCKS_TABLE,)):
 # A rename of a table, view or column takes a brief ACCESS EXCLUSIVE lock; renaming a function does not.
 handles("table", "renamed")(_rename("rename_table", "table"))
 handles("view", "renamed")(_rename("rename_view", "view"))
-handles("column", "renamed")(_rename("rename_column", "column"))
+_rename_column = _rename("rename_column", "column")
 handles("constraint", "renamed")(_rename("rename_constraint", "constraint"))
 handles("index", "renamed")(_rename("rename_index", "index"))
 handles("policy", "renamed")(_rename("rename_policy", "policy"))
 handles("function", "renamed")(_rename("rename_function", "function", ()))
+
+
+@handles("column", "renamed")
+def column_renamed(p: Planner, drift: Drift, column: snap.Column) -> None:
+    if drift.field == "sequence":  # a serial column's sequence, named after the renamed table or column
+        p.emit("rename_sequence", Phase.RENAMES, f"{column.path} sequence", (), schema=column.schema, old=drift.actual,
+               new=drift.expected)
+    else:
+        _rename_column(p, drift, column)
 
 
 @handles("enum", "renamed")
