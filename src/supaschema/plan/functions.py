@@ -3,11 +3,13 @@ a renamed parameter or a dropped default needs drop and create, with what depend
 
 from __future__ import annotations
 
+import dataclasses
 import re
 from typing import TYPE_CHECKING
 
 from ..catalog import snapshot as snap
 from .comments import comment_if_any, comment_on
+from .constraints import constraint_missing
 from .grants import fresh_grants
 from .operations import CHANGES_ACCESS, LOCKS_TABLE, Phase
 from .policies import policy_missing
@@ -74,32 +76,43 @@ def replaceable(function: snap.Function, actual: snap.Function) -> bool:
 def recreate_function(p: Planner, function: snap.Function, actual: snap.Function) -> None:
     """PostgreSQL will not change a function's arguments or result type (or rename a parameter, or drop a
     default) in place: drop the old one (no CASCADE) and create the new one, with what depends on it
-    dropped first and brought back after: triggers that call it or test it in WHEN, policies and views
-    whose expressions call it (each from schema.yaml's side), and its grants. Other dependents (a
-    column default, a CHECK) make the DROP fail loudly."""
-    # Both sides: on a replay the desired dependents exist, and would block the DROP.
-    sides = (p.have, p.want)
-    triggers = [t for side in sides for t in side.snapshot.of(snap.Trigger).values()
-                if t.function == f"{function.schema}.{function.name}" or _calls(t.when, function)]
-    policies = [q for side in sides for q in side.snapshot.of(snap.Policy).values()
-                if _calls(q.using, function) or _calls(q.with_check, function)]
-    views = [v for side in sides for v in side.snapshot.of(snap.View).values() if _calls(v.definition, function)]
-    for trigger in triggers:
-        if ("drop_trigger", trigger.path) not in p.emitted:
-            p.emit("drop_trigger", Phase.DROP_TRIGGERS, trigger.path, (LOCKS_TABLE,), trigger=trigger)
-    for policy in policies:
-        if ("drop_policy", policy.path) not in p.emitted:
-            p.emit("drop_policy", Phase.DROP_POLICIES, policy.path, (CHANGES_ACCESS,), policy=policy)
-    rebuild(p, views)  # dropped before, created after, with the views that read them
+    dropped first and brought back after from schema.yaml's side: triggers that call it or test it in
+    WHEN, policies, CHECK constraints, column defaults and views whose expressions call it, and its grants."""
+    def found(kind: type, calls) -> list:  # both sides: on a replay the desired dependents exist, and would block the DROP
+        return [obj for side in (p.have, p.want) for obj in side.snapshot.of(kind).values() if calls(obj)]
+
+    dependents = {
+        snap.Trigger: found(snap.Trigger, lambda t: t.function == f"{function.schema}.{function.name}" or _calls(t.when, function)),
+        snap.Policy: found(snap.Policy, lambda q: _calls(q.using, function) or _calls(q.with_check, function)),
+        snap.Constraint: found(snap.Constraint, lambda c: c.type == "check" and _calls(c.definition, function)),
+    }
+    for kind, (drop, phase, hazard) in _DROPS.items():
+        for obj in dependents[kind]:
+            if (drop, obj.path) not in p.emitted:
+                p.emit(drop, phase, obj.path, (hazard,), **{kind.KIND: obj})
+    defaults = found(snap.Column, lambda c: _calls(c.default, function))
+    for column in defaults:
+        p.emit("alter_column_default", Phase.DROP_CONSTRAINTS, column.path, (), column=dataclasses.replace(column, default=None))
+    rebuild(p, found(snap.View, lambda v: _calls(v.definition, function)))  # dropped before, created after, with their readers
     p.emit("drop_function", Phase.DROP_RETYPED_FUNCTIONS, actual.path, (CHANGES_ACCESS,), function=actual)
     function_missing(p, None, function)
-    wanted = {(kind, obj.path) for kind, objs in (("trigger", triggers), ("policy", policies)) for obj in objs}
-    for trigger in p.want.snapshot.of(snap.Trigger).values():
-        if ("trigger", trigger.path) in wanted and ("create_trigger", trigger.path) not in p.emitted:
-            trigger_missing(p, None, trigger)
-    for policy in p.want.snapshot.of(snap.Policy).values():
-        if ("policy", policy.path) in wanted and ("create_policy", policy.path) not in p.emitted:
-            policy_missing(p, None, policy)
+    for kind, (create, plan_create) in _CREATES.items():
+        paths = {obj.path for obj in dependents[kind]}
+        for obj in p.want.snapshot.of(kind).values():
+            if obj.path in paths and (create, obj.path) not in p.emitted:
+                plan_create(p, None, obj)
+    paths = {column.path for column in defaults}
+    for column in p.want.snapshot.of(snap.Column).values():
+        if column.path in paths and column.default is not None:
+            p.emit("alter_column_default", Phase.COLUMNS, column.path, (), column=column)
+
+
+# What depends on a function, dropped before it and created again after: (action, phase, hazard) and (action, planner).
+_DROPS = {snap.Trigger: ("drop_trigger", Phase.DROP_TRIGGERS, LOCKS_TABLE),
+          snap.Policy: ("drop_policy", Phase.DROP_POLICIES, CHANGES_ACCESS),
+          snap.Constraint: ("drop_constraint", Phase.DROP_CONSTRAINTS, LOCKS_TABLE)}
+_CREATES = {snap.Trigger: ("create_trigger", trigger_missing), snap.Policy: ("create_policy", policy_missing),
+            snap.Constraint: ("add_constraint", constraint_missing)}
 
 
 def _calls(text: str | None, function: snap.Function) -> bool:
