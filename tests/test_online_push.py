@@ -192,7 +192,6 @@ def test_a_push_behind_a_lock_gives_up_in_time_retries_names_the_blocker_then_su
     finally:
         blocker.rollback()
         blocker.close()
-    print(refused.err, f"readers: {len(reader.durations)} queries, longest {max(reader.durations):.2f}s")
     assert refused.code == 2 and "Traceback" not in refused.err, refused.err
     assert f"could not get its lock within 1s, 3 times: blocked by pid {pid}" in refused.err, refused.err
     assert "SELECT count(*) FROM public.model_pricing" in refused.err and f"pg_terminate_backend({pid})" in refused.err
@@ -260,3 +259,29 @@ def test_hazards_are_measured_on_the_target_and_max_lock_risk_refuses(project, d
     assert "CREATE INDEX CONCURRENTLY IF NOT EXISTS usage_records_user_id_created_at_idx" in planned.out
     [line] = [line for line in planned.err.splitlines() if "CREATE INDEX CONCURRENTLY" in line]
     assert line.startswith("lock: plan: statement ") and "SHARE UPDATE EXCLUSIVE on public.usage_records, 20.0k rows" in line, line
+
+
+def test_a_concurrent_build_behind_an_old_transaction_times_out_and_the_next_push_finishes_it(project, db):
+    """CREATE INDEX CONCURRENTLY waits for the transactions that are writing to the table: one left open
+    holds it up. The build gives up within the lock timeout; the INVALID index it leaves (which dropping
+    cannot remove either while that transaction lasts) is named, then dropped by the next push, never
+    recorded as built."""
+    write_migration(project, "20300101000000", "model_index",
+                    "CREATE INDEX CONCURRENTLY IF NOT EXISTS usage_records_model_only_idx ON public.usage_records (model_id);\n")
+    before = history(db)
+    old = psycopg.connect(db)
+    pid = old.info.backend_pid
+    try:
+        old.execute("INSERT INTO public.usage_records (user_id, provider_id, model_id) VALUES (%s, 'openai', 'gpt-4o')", (USER,))
+        refused = run_cli("push", "--db", db, "--lock-timeout", "1s", "--lock-retries", "1", cwd=project)
+        assert invalid_indexes(db) == ["usage_records_model_only_idx"]
+    finally:
+        old.rollback()
+        old.close()
+    assert refused.code == 2 and "Traceback" not in refused.err, refused.err
+    assert f"blocked by pid {pid}" in refused.err, refused.err
+    assert "left the INVALID index usage_records_model_only_idx" in refused.err, refused.err
+    assert history(db) == before
+    pushed = run_cli("push", "--db", db, cwd=project)
+    assert pushed.code == 0, pushed.err
+    assert invalid_indexes(db) == [] and history(db) == before + ["20300101000000"]

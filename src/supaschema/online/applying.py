@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from ..errors import Problem, UserError
@@ -53,6 +53,11 @@ def parse_duration(text: str, where: str) -> int:
     return int(float(match.group(1)) * factor)
 
 
+class _GaveUp(Exception):
+    def __init__(self, number: int, blockers: list):
+        self.number, self.blockers = number, blockers
+
+
 class _Failed(Exception):
     def __init__(self, number: int, exc: Exception):
         self.number, self.exc = number, exc
@@ -69,6 +74,7 @@ class FileApply:
     watch: BlockerWatch
     notify: Callable[[str], None]
     record: Callable[[], None]
+    left_invalid: set[str] = field(default_factory=set)  # INVALID indexes a timed-out build left and could not drop yet
 
     def run(self, statements: list[str]) -> None:
         import psycopg
@@ -86,6 +92,8 @@ class FileApply:
                     self._retrying(piece, lambda piece=piece, last=last: self._transaction(piece, last))
             except _Failed as failed:
                 raise self._error(statements, failed, committed) from None
+            except _GaveUp as gave_up:
+                raise self._gave_up(gave_up.number, gave_up.blockers, committed) from None
             except psycopg.errors.ReadOnlySqlTransaction:
                 raise
             committed += len(piece.statements)
@@ -109,12 +117,14 @@ class FileApply:
 
         statement = piece.statements[0]
         build = _concurrent_build(statement)
-        if build and build[0]:
-            for name in self._invalid(build):
-                self.notify(f"{self.path}: dropping INVALID index {name}, left by an earlier failed build")
-                self._drop(name)
-        before = set(self._invalid(build)) if build else set()
+        before: set[str] = set()
         try:
+            if build and build[0]:
+                for name in self._invalid(build):
+                    self.notify(f"{self.path}: dropping INVALID index {name}, left by an earlier failed build")
+                    self._drop(name)
+                    self.left_invalid.discard(name)
+            before = set(self._invalid(build)) if build else set()
             self.conn.execute(statement)
         except psycopg.Error as exc:
             left = [name for name in self._invalid(build) if name not in before] if build else []
@@ -122,10 +132,12 @@ class FileApply:
                 try:
                     self._drop(name)
                 except psycopg.Error as drop_exc:
-                    message = self.target.mask(drop_exc.diag.message_primary or str(drop_exc))
-                    raise UserError(Problem(self.path, f"statement {piece.first} failed ({self._message(exc)}) and left the INVALID "
-                                                       f"index {name}, which could not be dropped: {message}",
-                                            f"drop it: DROP INDEX CONCURRENTLY IF EXISTS {name}; then push again")) from None
+                    if not isinstance(drop_exc, psycopg.errors.LockNotAvailable):
+                        message = self.target.mask(drop_exc.diag.message_primary or str(drop_exc))
+                        raise UserError(Problem(self.path, f"statement {piece.first} failed ({self._message(exc)}) and left the "
+                                                           f"INVALID index {name}, which could not be dropped: {message}",
+                                                f"drop it: DROP INDEX CONCURRENTLY IF EXISTS {name}; then push again")) from None
+                    self.left_invalid.add(name)  # the next attempt drops it first, once the lock comes free
             raise _Failed(piece.first, exc) from None
 
     def _invalid(self, build: tuple[str | None, str]) -> list[str]:
@@ -158,20 +170,26 @@ class FileApply:
                     raise
                 blockers = list(self.watch.latest)
                 if number == self.policy.attempts:
-                    raise self._gave_up(failed.number, blockers) from None
+                    raise _GaveUp(failed.number, blockers) from None
                 pause = self.policy.backoff_s * 2 ** (number - 1)
                 who = blockers[0].text() if blockers else "a session that was gone before it could be named"
                 self.notify(f"{self.path}: statement {failed.number}: no lock within {self.policy.lock_timeout_ms} ms "
                             f"(attempt {number} of {self.policy.attempts}), held by {who}; retrying in {pause:g}s")
                 time.sleep(pause)
 
-    def _gave_up(self, number: int, blockers: list) -> UserError:
+    def _gave_up(self, number: int, blockers: list, committed: int) -> UserError:
         seconds = self.policy.lock_timeout_ms / 1000
         what = (f"statement {number} could not get its lock within {seconds:g}s, {self.policy.attempts} times: "
                 + ("blocked by " + "; ".join(b.text() for b in blockers) if blockers else "the blocking session had gone before it could be named"))
         pid = blockers[0].pid if blockers else None
         fix = ((f"wait for that session to finish, or end it (SELECT pg_terminate_backend({pid})), then push again; "
                 if pid else "push again; ") + "--lock-timeout and --lock-retries allow longer waits (readers queue behind a waiting push)")
+        if committed:
+            what += f"; statements 1-{committed} ran before it, outside one transaction, and stay applied"
+        if self.left_invalid:
+            names = ", ".join(sorted(self.left_invalid))
+            what += (f"; the build left the INVALID index {names}, and dropping it timed out too: "
+                     "the next push drops it first (or DROP INDEX CONCURRENTLY IF EXISTS it)")
         return UserError(Problem(self.path, what + "; this file was not recorded", fix))
 
     def _message(self, exc: Exception) -> str:

@@ -47,9 +47,11 @@ class Hazard:
         return self.level in BLOCKS_WRITES and self.work in SLOW_WORK
 
     def text(self) -> str:
-        measured = ("size not measured" if "not measured" in self.note else "not there yet") if self.size is None \
-            else f"{rows_text(self.rows)}, {size_text(self.size)}"
-        return (f"{self.at.origin}: statement {self.at.number}: {self.statement}: {self.level} on {self.table}, "
+        if self.size is not None:
+            measured = f", {rows_text(self.rows)}, {size_text(self.size)}"
+        else:
+            measured = "" if "not measured" in self.note else ", not there yet"
+        return (f"{self.at.origin}: statement {self.at.number}: {self.statement}: {self.level} on {self.table}"
                 f"{measured}" + (f"; {self.note}" if self.note else ""))
 
 
@@ -108,7 +110,7 @@ def _measured(conn, at: Located, sql: str, lock: Lock) -> Hazard:
             work, note = _refined(conn, name, lock) if row else (lock.work, lock.note)
     except (psycopg.errors.LockNotAvailable, psycopg.errors.InsufficientPrivilege) as exc:
         why = "the table is locked" if isinstance(exc, psycopg.errors.LockNotAvailable) else "permission denied"
-        return Hazard(at, short(sql), name, lock.level, lock.work, None, None, f"{lock.note} (size not measured: {why})".lstrip())
+        return Hazard(at, short(sql), name, lock.level, lock.work, None, None, f"{lock.note} (size not measured: {why})".lstrip("; "))
     if not row:
         return Hazard(at, short(sql), name, lock.level, lock.work, None, None, lock.note)
     table, rows, size = row
