@@ -84,9 +84,9 @@ REFUSED = [
     ("expression index", "CREATE TABLE public.r (a text); CREATE INDEX r_lower ON public.r (lower(a))", ("index public.r.r_lower", "index")),
     ("deferrable foreign key", "CREATE TABLE public.p (id int PRIMARY KEY); CREATE TABLE public.r (p int REFERENCES public.p DEFERRABLE)",
      ("constraint public.r.r_p_fkey", "DEFERRABLE")),
-    ("trigger with WHEN", "CREATE TABLE public.r (a int); CREATE FUNCTION public.f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
-     "CREATE TRIGGER t BEFORE UPDATE ON public.r FOR EACH ROW WHEN (OLD.a IS DISTINCT FROM NEW.a) EXECUTE FUNCTION public.f()",
-     ("trigger public.r.t", "WHEN")),
+    ("disabled trigger", "CREATE TABLE public.r (a int); CREATE FUNCTION public.f() RETURNS trigger LANGUAGE plpgsql AS $$BEGIN RETURN NEW; END$$;"
+     "CREATE TRIGGER t BEFORE UPDATE ON public.r FOR EACH ROW WHEN (OLD.a IS DISTINCT FROM NEW.a) EXECUTE FUNCTION public.f();"
+     "ALTER TABLE public.r DISABLE TRIGGER t", ("trigger public.r.t", "disabled")),
     ("function setting", "CREATE FUNCTION public.f() RETURNS int LANGUAGE sql SET work_mem = '64MB' AS 'SELECT 1'", ("function public.f()", "SET work_mem")),
     ("procedure", "CREATE PROCEDURE public.p() LANGUAGE sql AS 'SELECT 1'", ("function public.p()", "procedure")),
     ("overloads", "CREATE FUNCTION public.f(int) RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE FUNCTION public.f(text) RETURNS int LANGUAGE sql AS 'SELECT 1'",

@@ -136,7 +136,9 @@ def _function() -> dict:
 
 def _trigger() -> dict:
     props = {"table": SCALAR, "timing": choice(triggers.TIMINGS), "events": one_or_many(choice(triggers.EVENTS)),
-             "for_each": choice(triggers.LEVELS), "function": SCALAR, "comment": SCALAR}
+             "for_each": choice(triggers.LEVELS), "function": SCALAR, "comment": SCALAR, "arguments": TEXTS, "when": SCALAR,
+             "update_of": TEXTS,
+             "referencing": fields(triggers.REFERENCING_KEYS, set(), {"old_table": SCALAR, "new_table": SCALAR})}
     return fields(triggers.TRIGGER_KEYS, triggers.TRIGGER_REQUIRED, props)
 
 

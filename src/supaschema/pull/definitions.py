@@ -92,6 +92,17 @@ def read_qualified(text: str, i: int = 0) -> tuple[tuple[str | None, str], int]:
     return (None, first), i
 
 
+def transition_tables(referencing: str) -> dict[str, str]:
+    """"OLD TABLE AS a NEW TABLE AS b" (as the catalog reads a trigger's REFERENCING) -> schema.yaml's keys."""
+    result, i = {}, 0
+    for side in ("OLD", "NEW"):
+        prefix = f"{side} TABLE AS "
+        if referencing.startswith(prefix, i):
+            result[f"{side.lower()}_table"], i = read_identifier(referencing, i + len(prefix))
+            i += 1  # the space before NEW
+    return result
+
+
 def identifier_list(text: str) -> list[str]:
     """`a, "B c", d` -> names; anything else (expressions, options) is unsupported."""
     names = []

@@ -334,20 +334,26 @@ def triggers_entry(snapshot: snap.Snapshot, functions: dict, pulled: Pulled) -> 
         if trigger.name in result:
             pulled.refuse(where, "a trigger name used on several tables")
             continue
-        extras = [construct for construct, present in (("a WHEN condition", trigger.when), ("arguments", trigger.arguments),
-                                                       ("UPDATE OF columns", trigger.update_of),
-                                                       ("REFERENCING transition tables", trigger.referencing)) if present]
-        if trigger.enabled != "origin":
-            extras.append(f"a trigger that is {trigger.enabled}")
+        extras = [f"a trigger that is {trigger.enabled}"] if trigger.enabled != "origin" else []
         if trigger.function not in functions:
             extras.append(f"a trigger function ({trigger.function}) outside what schema.yaml manages")
         for extra in extras:
             pulled.refuse(where, extra)
         table = trigger.table if trigger.schema == "public" else f"{trigger.schema}.{trigger.table}"
-        result[trigger.name] = Flow({"table": table, "timing": trigger.timing.lower(),
-                                     "events": [e.lower() for e in trigger.events],
-                                     "for_each": trigger.level.lower(), "function": trigger.function,
-                                     **({"comment": trigger.comment} if trigger.comment is not None else {})})
+        entry = {"table": table, "timing": trigger.timing.lower(), "events": [e.lower() for e in trigger.events],
+                 "for_each": trigger.level.lower(), "function": trigger.function}
+        if trigger.update_of:
+            entry["update_of"] = Flow(list(trigger.update_of))
+        if trigger.referencing:
+            entry["referencing"] = Flow(d.transition_tables(trigger.referencing))
+        if trigger.when is not None:
+            entry["when"] = trigger.when
+        if trigger.arguments:
+            entry["arguments"] = Flow([Quoted(a) for a in trigger.arguments])
+        if trigger.comment is not None:
+            entry["comment"] = trigger.comment
+        # The usual trigger stays on one line; one with a condition or arguments reads better as a block.
+        result[trigger.name] = entry if entry.keys() & {"update_of", "referencing", "when", "arguments"} else Flow(entry)
     return result
 
 

@@ -42,6 +42,16 @@ def outer_columns(root: exp.Expression) -> frozenset[str]:
     )
 
 
+def row_columns(root: exp.Expression) -> frozenset[tuple[str, str]]:
+    """(qualifier, column) pairs read outside subqueries, e.g. ("old", "balance") for OLD.balance: a trigger's
+    WHEN reads the row through OLD and NEW. An unquoted qualifier is folded to lower case, as PostgreSQL does."""
+    return frozenset(
+        (node.table if node.args["table"].args.get("quoted") else node.table.lower(), node.name)
+        for node in outer_nodes(root)
+        if isinstance(node, exp.Column) and node.table and not node.args.get("db") and node.name
+    )
+
+
 def constructs(root: exp.Expression) -> frozenset[str]:
     """Which of the constructs that DEFAULT, CHECK, GENERATED and index predicates refuse appear anywhere."""
     found = set()

@@ -43,6 +43,7 @@ class ParsedExpression:
     columns: frozenset[str] = frozenset()  # unqualified column names it reads, outside its subqueries
     sql: Fragment | None = None  # the re-print that goes into SQL
     constructs: frozenset[str] = frozenset()  # subquery, aggregate, window... (expression_scope)
+    row_columns: frozenset[tuple[str, str]] = frozenset()  # (qualifier, column) it reads, e.g. ("new", "balance")
 
 
 class Unrepresentable(ValueError):
@@ -72,10 +73,10 @@ def parse_expression(text: str) -> ParsedExpression:
         return ParsedExpression(f"cannot be represented exactly: {exc}")
     if _parse(printed) != tree:
         return ParsedExpression("cannot be represented exactly: its re-print reads differently")
-    from .expression_scope import constructs, outer_columns
+    from .expression_scope import constructs, outer_columns, row_columns
 
     root = tree.expressions[0]
-    return ParsedExpression(None, outer_columns(root), Fragment(printed), constructs(root))
+    return ParsedExpression(None, outer_columns(root), Fragment(printed), constructs(root), row_columns(root))
 
 
 def _tokens(text: str) -> list:

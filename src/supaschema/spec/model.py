@@ -148,6 +148,11 @@ class Trigger:
     function: str
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
     comment: str | None = None
+    arguments: tuple[str, ...] = ()  # literals passed to the function (TG_ARGV)
+    when: str | None = None  # the WHEN condition (a Fragment), reading OLD and NEW
+    update_of: tuple[str, ...] = ()  # UPDATE OF columns
+    old_table: str | None = None  # REFERENCING OLD TABLE AS ...
+    new_table: str | None = None  # REFERENCING NEW TABLE AS ...
 
 
 @dataclass(frozen=True, slots=True)
