@@ -84,7 +84,9 @@ def desired_for(drifted, desired, throwaway):
         if "roles" in case:
             scope = dataclasses.replace(scope, roles=tuple(sorted({*scope.roles, *case["roles"]})))
             throwaway.ensure_project_roles(tuple(case["roles"]))
-        if not {"desired_sql", "roles", "all_roles"} & case.keys():
+        if "extensions" in case:  # as if schema.yaml listed `extensions:`
+            scope = dataclasses.replace(scope, extensions=tuple(case["extensions"]))
+        if not {"desired_sql", "roles", "all_roles", "extensions"} & case.keys():
             yield desired, scope
             return
         with drifted(case.get("desired_sql", "SELECT 1")) as (target, _):
@@ -138,7 +140,7 @@ def test_snapshot_is_plain_sorted_json_data(desired, baseline, scope):
     assert len(data["seed_row"]) == 15
     assert not any("oid" in key for kind in data.values() if isinstance(kind, list) for row in kind for key in row)
     # one query per kind of object, the project owner, what is not compared, and one per seeded table
-    assert snapshot_of(baseline, scope).queries == 15 + 2 + 1
+    assert snapshot_of(baseline, scope).queries == 16 + 2 + 1
 
 
 @pytest.mark.parametrize("case", CASES, ids=[c["name"] for c in CASES])

@@ -53,10 +53,11 @@ class Scope:
     seeds: tuple[SeedScope, ...] = field(default=())
     owner: str | None = None  # the project's owner when schema.yaml names it
     all_roles: bool = False  # watch every role but PostgreSQL's and Supabase's internal ones (diff --roles all)
+    extensions: tuple[str, ...] | None = None  # declared ones; None: no `extensions:` section, the others are not compared
 
 
 # Sent together in one pipeline, in this order, and read back in the same order.
-KIND_QUERIES = ("project_owner", "tables", "schemas", "columns", "constraints", "views", "enums", "indexes", "policies",
+KIND_QUERIES = ("project_owner", "tables", "schemas", "extensions", "columns", "constraints", "views", "enums", "indexes", "policies",
                 "functions", "triggers", "composite_types", "domains", "sequences", "grants", "default_privileges",
                 "not_compared")
 CATALOG_QUERIES = len(KIND_QUERIES)  # then one per seeded table
@@ -109,7 +110,8 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
     (the .sql files keep it so): building ~100k objects is the hot path on big schemas.
     """
     params = {"schemas": list(scope.schemas), "external_tables": list(scope.external_tables), "roles": list(scope.roles),
-              "owner": scope.owner, "all_roles": scope.all_roles, "internal_roles": list(INTERNAL_ROLES)}
+              "owner": scope.owner, "all_roles": scope.all_roles, "internal_roles": list(INTERNAL_ROLES),
+              "extensions": list(scope.extensions or ()), "all_extensions": scope.extensions is not None}
     with _pipeline_mode(conn), conn.transaction():
         begin_catalog_read(conn)
         pipeline = _Pipeline(conn, params, CATALOG_QUERIES + len(scope.seeds))
@@ -129,6 +131,7 @@ def _load_objects(pipeline: _Pipeline) -> tuple[set[tuple[str, str]], list[Any]]
     rows = pipeline.rows
     tables = {(row[0], row[1]): snap.Table(*row) for row in rows("tables")}
     objects: list[Any] = [snap.Schema(*row) for row in rows("schemas")]
+    objects += [snap.Extension(*row) for row in rows("extensions")]
     objects += tables.values()
     objects += [snap.Column(*row) for row in rows("columns") if (row[0], row[1]) in tables]
     objects += [snap.Constraint(*row[:4], row[4].removesuffix(" NOT VALID"), row[5], tuple(row[6]), *row[7:])

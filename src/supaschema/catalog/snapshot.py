@@ -193,6 +193,22 @@ class CompositeType:
 
 
 @dataclass(frozen=True, slots=True)
+class Extension:
+    KIND: ClassVar[str] = "extension"
+    KEY: ClassVar[tuple[str, ...]] = ("name",)  # one per database
+    name: str
+    schema: str
+    # The installed version is not compared: the shadow server and the live one ship different ones.
+    version: str = field(default="", compare=False)
+    relocatable: bool = field(default=False, compare=False)  # ALTER EXTENSION SET SCHEMA works
+    managed: bool = field(default=True, compare=False)  # False: read for lint, never compared (drift/compare)
+
+    @property
+    def path(self) -> str:
+        return ident(self.name)
+
+
+@dataclass(frozen=True, slots=True)
 class Trigger:
     KIND: ClassVar[str] = "trigger"
     KEY: ClassVar[tuple[str, ...]] = ("schema", "table", "name")
@@ -346,7 +362,7 @@ class NotCompared:
     path: str
 
 
-KINDS: tuple[type, ...] = (Schema, Table, Column, Constraint, Index, Policy, Function, Trigger, View, Enum, Sequence, Domain,
+KINDS: tuple[type, ...] = (Schema, Extension, Table, Column, Constraint, Index, Policy, Function, Trigger, View, Enum, Sequence, Domain,
                           CompositeType, Grant, DefaultPrivilege, SeedRow)
 pickled_through_init(*KINDS, NotCompared)  # cached states load twice as fast
 

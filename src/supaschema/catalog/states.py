@@ -28,7 +28,9 @@ def scope_for(spec: Spec | None) -> Scope:
     roles = sorted({*API_ROLES, *(r for r in declared if r.lower() != "public")})
     tables = {(t.schema, t.name): t for t in spec.tables}
     seeds = tuple(SeedScope(sd.schema, sd.table, sd.key, sd.columns, *_renamed(tables.get((sd.schema, sd.table)))) for sd in spec.seeds)
-    return Scope(schemas=("public", *sorted(sc.name for sc in spec.schemas)), roles=tuple(roles), seeds=seeds, owner=spec.owner)
+    extensions = tuple(sorted(e.name for e in spec.extensions)) if spec.extensions is not None else None
+    return Scope(schemas=("public", *sorted(sc.name for sc in spec.schemas)), roles=tuple(roles), seeds=seeds, owner=spec.owner,
+                 extensions=extensions)
 
 
 def _renamed(table) -> tuple:

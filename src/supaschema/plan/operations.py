@@ -20,6 +20,7 @@ class Phase(IntEnum):
     """The one explicit order of a plan, read top to bottom."""
 
     SCHEMAS = 1  # everything else may live in them
+    EXTENSIONS = 2  # their types and functions may be used by everything else
     RENAMES = 3  # first: every later statement uses the new names
     DROP_VIEWS = 5  # first: a view blocks retyping or dropping what it reads
     DROP_POLICIES = 10
@@ -53,6 +54,7 @@ class Phase(IntEnum):
     DROP_SEQUENCES = 176  # after the columns whose defaults call them
     DROP_TYPES = 178  # after the columns that use them
     DROP_FUNCTIONS = 180
+    DROP_EXTENSIONS = 182  # after the columns, functions and types that used them
     DROP_SCHEMAS = 185  # after what they held
     SEED_ROWS = 190
     GRANTS = 200

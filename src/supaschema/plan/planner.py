@@ -16,13 +16,13 @@ from typing import Any
 from ..catalog import snapshot as snap
 from ..catalog.introspect import Scope
 from ..drift.compare import Drift
-from . import (columns, composite_types, constraints, default_privileges, domains, enums, functions, grants, policies, renames,
+from . import (columns, composite_types, constraints, default_privileges, domains, enums, extensions, functions, grants, policies, renames,
                schemas, seeds, sequences, tables, triggers, views)
 from .operations import Operation, Phase, Plan, Step, merged
 from .registry import HANDLERS
 
 # Importing a kind's module registers its handlers.
-KIND_MODULES = (schemas, tables, columns, constraints, policies, functions, triggers, views, enums, sequences, domains,
+KIND_MODULES = (schemas, extensions, tables, columns, constraints, policies, functions, triggers, views, enums, sequences, domains,
                 composite_types, grants, default_privileges, seeds, renames)
 
 

@@ -40,7 +40,7 @@ class Pulled:
 # The kinds this module writes; a kind the catalog learns later is refused until it has a writer here.
 # Default privileges are left out, not refused: every database has them (Supabase's own), and a
 # schema.yaml that declares none expects exactly those, so diff shows any difference.
-WRITTEN_KINDS = (snap.Table, snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Function, snap.Trigger,
+WRITTEN_KINDS = (snap.Extension, snap.Table, snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Function, snap.Trigger,
                  snap.View, snap.Grant, snap.SeedRow, snap.DefaultPrivilege)
 
 
@@ -75,7 +75,12 @@ def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoic
         document["views"] = views
     if seed_entries:
         document["seeds"] = seed_entries
+    extensions = extensions_entry(snapshot)
+    if extensions:
+        document = {"extensions": extensions, **document}
     document["migrations"] = [migration_entry(version, out_tables, functions, triggers, seed_entries, views)]
+    if extensions:
+        document["migrations"][0] = {**document["migrations"][0], "extensions": Flow(list(extensions))}
     pulled.document = document
     return pulled
 
@@ -409,6 +414,12 @@ def seed_entry(snapshot: snap.Snapshot, choice: SeedChoice) -> dict:
         by_column.update(zip(choice.key, row.key))
         values.append(Flow([by_column[c] for c in choice.columns]))
     return {"key": Flow(list(choice.key)), "columns": Flow(list(choice.columns)), "rows": values}
+
+
+def extensions_entry(snapshot: snap.Snapshot) -> dict:
+    """The extensions in the managed schemas (those in Supabase's `extensions` schema are the platform's).
+    Writing the list makes schema.yaml own it: diff then reports any other one installed there."""
+    return {e.name: Flow({"schema": e.schema}) for e in sorted(snapshot.of(snap.Extension).values(), key=lambda e: e.name)}
 
 
 def migration_entry(version: str | None, tables: dict, functions: dict, triggers: dict, seeds: dict, views: dict) -> dict:

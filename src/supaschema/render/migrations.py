@@ -151,6 +151,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
             "sequences": [q for q in spec.sequences if f"{q.schema}.{q.name}" in m.sequences],
             "domains": [d for d in spec.domains if f"{d.schema}.{d.name}" in m.domains],
             "composite_types": [c for c in spec.composite_types if f"{c.schema}.{c.name}" in m.composite_types],
+            "extensions": [e for e in spec.extensions or () if e.name in m.extensions],
         }
         for m in spec.migrations
     }

@@ -36,7 +36,10 @@ def statements_of(spec: s.Spec, migration: s.Migration, templates: Path) -> list
 
 def _objects(spec: s.Spec, migration: s.Migration):
     """Each object of the migration as (origin, the migration holding only it)."""
-    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=(), views=(), enums=(), schemas=())
+    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=(), views=(), enums=(), schemas=(), extensions=())
+    extensions = {e.name: e for e in spec.extensions or ()}
+    for name in migration.extensions:
+        yield Origin(f"extensions.{name}", extensions[name].line), replace(empty, extensions=(name,))
     enums = {e.qualified_name: e for e in spec.enums}
     for name in migration.enums:
         yield Origin(f"enums.{name}", enums[name].line), replace(empty, enums=(name,))

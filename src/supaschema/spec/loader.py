@@ -27,11 +27,12 @@ from .triggers import read_triggers
 from .unmanaged import read_unmanaged
 from .views import read_views
 from .enums import declared_types, read_enums
+from .extensions import read_extensions
 from .schemas import read_schemas
 from .yaml_source import Source, compose
 
 TOP_KEYS = {"tables", "schemas", "views", "enums", "functions", "triggers", "seeds", "migrations", "unmanaged", "lint", "owner",
-            "default_privileges", "roles", "sequences", "domains", "composite_types"}
+            "default_privileges", "roles", "sequences", "domains", "composite_types", "extensions"}
 # read_migrations reports a missing `migrations:` itself, with a fix that says what to list.
 TOP_REQUIRED = {"tables", "migrations"}
 
@@ -74,6 +75,7 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     reader = Reader(source)
     schemas = read_schemas(reader, top["schemas"]) if "schemas" in top else []
     reader.schemas |= {sc.name for sc in schemas}
+    extensions = read_extensions(reader, top["extensions"]) if "extensions" in top else None
     enums = read_enums(reader, top["enums"]) if "enums" in top else []
     domains = read_domains(reader, top["domains"]) if "domains" in top else []
     reader.declared_types = declared_types(enums) | _type_names(domains)
@@ -87,7 +89,7 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     default_privileges = read_default_privileges(reader, top["default_privileges"], ("public", *(sc.name for sc in schemas))) if "default_privileges" in top else []
     sequences = read_sequences(reader, top["sequences"], tables) if "sequences" in top else []
     migrations = read_migrations(reader, top.get("migrations"), root, tables, functions, triggers, seeds, views, enums, schemas,
-                                 default_privileges, sequences, domains, composite_types)
+                                 default_privileges, sequences, domains, composite_types, extensions or ())
     owner = read_owner(reader, top["owner"]) if "owner" in top else None
     roles = read_roles(reader, top["roles"]) if "roles" in top else []
     unmanaged = read_unmanaged(reader, top["unmanaged"]) if "unmanaged" in top else s.Unmanaged()
@@ -96,7 +98,7 @@ def _parse_spec(text: str, filename: str) -> s.Spec:
     return s.Spec(tuple(tables), tuple(functions), tuple(triggers), tuple(seeds), tuple(migrations), unmanaged, tuple(views),
                   tuple(enums), tuple(schemas), filename, owner=owner, default_privileges=tuple(default_privileges), roles=tuple(roles),
                   sequences=tuple(sequences), domains=tuple(domains), composite_types=tuple(composite_types),
-                  lint=lint, key_lines=key_lines(root))
+                  lint=lint, key_lines=key_lines(root), extensions=tuple(extensions) if extensions is not None else None)
 
 
 def _type_names(types) -> set[str]:

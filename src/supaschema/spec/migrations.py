@@ -13,7 +13,7 @@ from .tables import check_references
 from .yaml_source import closest
 
 MIGRATION_KEYS = {"version", "name", "description", "tables", "policies", "seeds", "functions", "triggers", "views", "enums", "schemas",
-                  "default_privileges", "sequences", "domains", "composite_types"}
+                  "default_privileges", "sequences", "domains", "composite_types", "extensions"}
 MIGRATION_REQUIRED = {"version", "name"}
 # Always fullmatch, with ASCII classes: `\d` takes any script's digits, and `$` matches before a final newline.
 VERSION = re.compile(r"[0-9]{14}")
@@ -21,7 +21,8 @@ MIGRATION_NAME = re.compile(r"[a-z0-9_]{1,100}")  # the file name stays far belo
 
 
 def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, functions, triggers, seeds, views=(),
-                    enums=(), schemas=(), default_privileges=(), sequences=(), domains=(), composite_types=()) -> list[s.Migration]:
+                    enums=(), schemas=(), default_privileges=(), sequences=(), domains=(), composite_types=(),
+                    extensions=()) -> list[s.Migration]:
     check_references(r, tables)
     if node is None:
         r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
@@ -38,6 +39,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     sequence_names = {f"{q.schema}.{q.name}" for q in sequences}
     domain_names = {f"{d.schema}.{d.name}" for d in domains}
     composite_names = {f"{c.schema}.{c.name}" for c in composite_types}
+    extension_names = {e.name for e in extensions}
     placed: dict[tuple[str, object], int] = {}
     result = []
     last_version = ""
@@ -61,7 +63,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names),
                             ("triggers", trigger_names), ("views", view_names), ("enums", enum_names),
                             ("schemas", schema_names), ("default_privileges", privilege_schemas), ("sequences", sequence_names),
-                            ("domains", domain_names), ("composite_types", composite_names)):
+                            ("domains", domain_names), ("composite_types", composite_names), ("extensions", extension_names)):
             refs = []
             for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
                 ref_q = (".".join(split_qualified(ref)) if kind in ("functions", "views", "enums", "sequences", "domains", "composite_types")
@@ -87,15 +89,21 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
                                       tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"]),
                                       tuple(contents["views"]), tuple(contents["enums"]), tuple(contents["schemas"]),
                                       tuple(contents["default_privileges"]), tuple(contents["sequences"]),
-                                      tuple(contents["domains"]), tuple(contents["composite_types"])))
+                                      tuple(contents["domains"]), tuple(contents["composite_types"]), tuple(contents["extensions"])))
     check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views,
                     enums, schema_names)
     for schema in sorted(privilege_schemas - {ref for kind, ref in placed if kind == "default_privileges"}):
         r.src.problem(node, "migrations", f"default privileges of {schema} are in no migration",
                       "add the schema to a migration's `default_privileges:` list")
-    for kind, names in (("sequences", sequence_names), ("domains", domain_names), ("composite_types", composite_names)):
+    for kind, names in (("sequences", sequence_names), ("domains", domain_names), ("composite_types", composite_names),
+                        ("extensions", extension_names)):
         for missing in sorted(names - {ref for k, ref in placed if k == kind}):
             r.src.problem(node, "migrations", f"{kind[:-1].replace('_', ' ')} {missing} is not in any migration", f"add it to a migration's `{kind}:` list")
+    for e in extensions:  # an extension's schema comes first
+        key, schema_key = ("extensions", e.name), ("schemas", e.schema)
+        if key in placed and schema_key in placed and placed[schema_key] > placed[key]:
+            r.src.problem(node, "migrations", f"extension {e.name} is in migrations[{placed[key]}] but its schema {e.schema} is in "
+                          f"migrations[{placed[schema_key]}]", "move the extension to the same or a later migration")
     for q in sequences:
         key = ("sequences", f"{q.schema}.{q.name}")
         if key in placed and q.owned_by and q.owned_by[0] == "public" and placed.get(("tables", q.owned_by[1]), -1) > placed[key]:

@@ -229,6 +229,14 @@ class Schema:
 
 
 @dataclass(frozen=True, slots=True)
+class Extension:
+    name: str
+    schema: str = "extensions"  # Supabase's schema for them
+    version: str | None = None  # installed at this version when created; None: the server's default
+    line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
+
+
+@dataclass(frozen=True, slots=True)
 class Enum:
     schema: str
     name: str
@@ -269,6 +277,7 @@ class Migration:
     sequences: tuple[str, ...] = ()  # "schema.name"
     domains: tuple[str, ...] = ()  # "schema.name"
     composite_types: tuple[str, ...] = ()  # "schema.name"
+    extensions: tuple[str, ...] = ()
 
     @property
     def filename(self) -> str:
@@ -318,6 +327,7 @@ class Spec:
     lint: LintSection = LintSection()
     # Where each mapping key sits (("tables", "t", "policies", "p") -> line): lint points findings at it.
     key_lines: dict[tuple[str, ...], int] = field(default_factory=dict, compare=False)
+    extensions: tuple[Extension, ...] | None = None  # None: no `extensions:` section, undeclared ones are not compared
 
 
 # Every class above: cached specs load twice as fast.
