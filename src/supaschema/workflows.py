@@ -93,6 +93,7 @@ def refuse_unfilled_columns(planned: Planned, schema: Path) -> None:
     """`gen` does not write `ADD COLUMN ... NOT NULL` without a default on an existing table: it fails
     on any database where that table holds rows (production, typically), not on the empty shadow."""
     from .plan.columns import unfilled_new_columns
+    from .spec.model import table_key
     from .spec.yaml_source import where_declared
 
     columns = unfilled_new_columns(planned.plan)
@@ -100,7 +101,7 @@ def refuse_unfilled_columns(planned: Planned, schema: Path) -> None:
         return
     text = schema.read_text("utf-8")
     raise UserError([Problem(
-        f"{where_declared(text, str(schema), ['tables', c.table, 'columns', c.name])} ({c.path})",
+        f"{where_declared(text, str(schema), ['tables', table_key(c.schema, c.table), 'columns', c.name])} ({c.path})",
         "a new NOT NULL column without a default on an existing table: adding it fails as soon as the table holds a row",
         "give it a `default:`, or add it with `nullable: true`, run `supaschema gen`, backfill it, "
         "and make it `nullable: false` in a later migration") for c in columns])

@@ -14,6 +14,7 @@ from functools import cached_property
 from typing import Any
 
 from ..catalog import snapshot as snap
+from ..spec.model import table_key
 
 ERROR, WARN, INFO = "ERROR", "WARN", "INFO"
 LEVELS = (INFO, WARN, ERROR)  # ascending severity
@@ -156,8 +157,8 @@ def policy_hit(rule_key: str, table: snap.Table, policy: snap.Policy, what: str)
 
 
 def table_anchor(schema: str, table: str, *rest: str) -> tuple[str, ...]:
-    """schema.yaml declares tables of `public` only, by bare name."""
-    return ("tables", table, *rest) if schema == "public" else ()
+    """schema.yaml declares a table by its key: bare in public, schema.name elsewhere."""
+    return ("tables", table_key(schema, table), *rest)
 
 
 def function_anchor(function: snap.Function) -> tuple[str, ...]:

@@ -15,7 +15,7 @@ from typing import Any
 
 from ..catalog import snapshot as snap
 from ..errors import Problem
-from ..spec.model import API_ROLES
+from ..spec.model import API_ROLES, table_key
 from . import definitions as d
 from .yaml_text import Flow, Quoted
 
@@ -53,11 +53,11 @@ def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoic
     for grant in snapshot.of(snap.Grant).values():
         if grant.object_kind == "column":
             pulled.refuse(f"grant {grant.object}", "a column privilege (pull cannot write these yet)")
-    tables = [t for t in snapshot.of(snap.Table).values() if t.schema == "public"]
+    tables = list(snapshot.of(snap.Table).values())  # public's, and any other schema's pull reads (keyed schema.name)
     ordered = _dependency_order(snapshot, tables, pulled)
     children = {kind: _by_table(snapshot.of(kind).values()) for kind in (snap.Column, snap.Constraint, snap.Index, snap.Policy)}
     grants = _grants_by_object(snapshot)
-    out_tables = {t.name: table_entry(t, children, grants.get(t.path, {}), snapshot.server_version, pulled) for t in ordered}
+    out_tables = {table_key(t.schema, t.name): table_entry(t, children, grants.get(t.path, {}), snapshot.server_version, pulled) for t in ordered}
     functions = {f"{f.schema}.{f.name}": function_entry(f, grants.get(f.path, {}), pulled)
                  for f in sorted(snapshot.of(snap.Function).values(), key=lambda f: (f.schema, f.name, f.arguments))}
     overloads = {name for name in functions if sum(f"{f.schema}.{f.name}" == name for f in snapshot.of(snap.Function).values()) > 1}
@@ -65,7 +65,7 @@ def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoic
         pulled.refuse(f"function {name}", "overloads (several functions of one name)")
     triggers = triggers_entry(snapshot, functions, pulled)
     views = views_entry(snapshot, grants, pulled)
-    seed_entries = {table: seed_entry(snapshot, choice) for (schema, table), choice in sorted(seeds.items())}
+    seed_entries = {table_key(schema, table): seed_entry(snapshot, choice) for (schema, table), choice in sorted(seeds.items())}
     document: dict[str, Any] = {"tables": out_tables}
     if functions:
         document["functions"] = functions
@@ -101,27 +101,29 @@ def _grants_by_object(snapshot: snap.Snapshot) -> dict[str, dict[str, snap.Grant
 
 def _dependency_order(snapshot: snap.Snapshot, tables: list[snap.Table], pulled: Pulled) -> list[snap.Table]:
     """Tables after the tables their foreign keys point at (CREATE TABLE needs them to exist)."""
-    by_name = {t.name: t for t in tables}
-    needs: dict[str, set[str]] = {t.name: set() for t in tables}
+    by_key = {table_key(t.schema, t.name): t for t in tables}
+    needs: dict[str, set[str]] = {key: set() for key in by_key}
     for c in snapshot.of(snap.Constraint).values():
-        if c.type == "foreign key" and c.table in needs:
+        key = table_key(c.schema, c.table)
+        if c.type == "foreign key" and key in needs:
             try:
                 fk = d.foreign_key(c.definition)
             except d.Unsupported:
                 continue  # reported with the table
-            if fk.ref_schema == "public" and fk.ref_table != c.table and fk.ref_table in by_name:
-                needs[c.table].add(fk.ref_table)
+            target = table_key(fk.ref_schema or "public", fk.ref_table)
+            if target != key and target in by_key:
+                needs[key].add(target)
     ordered: list[snap.Table] = []
     done: set[str] = set()
     while len(done) < len(tables):
-        ready = sorted(name for name in needs if name not in done and needs[name] <= done)
+        ready = sorted(key for key in needs if key not in done and needs[key] <= done)
         if not ready:
-            for name in sorted(set(needs) - done):
-                pulled.refuse(f"table public.{name}", "foreign keys that form a cycle between tables")
+            for key in sorted(set(needs) - done):
+                pulled.refuse(f"table {by_key[key].path}", "foreign keys that form a cycle between tables")
             break
-        for name in ready:
-            ordered.append(by_name[name])
-            done.add(name)
+        for key in ready:
+            ordered.append(by_key[key])
+            done.add(key)
     return ordered
 
 
@@ -344,8 +346,7 @@ def triggers_entry(snapshot: snap.Snapshot, functions: dict, pulled: Pulled) -> 
             extras.append(f"a trigger function ({trigger.function}) outside what schema.yaml manages")
         for extra in extras:
             pulled.refuse(where, extra)
-        table = trigger.table if trigger.schema == "public" else f"{trigger.schema}.{trigger.table}"
-        entry = {"table": table, "timing": trigger.timing.lower(), "events": [e.lower() for e in trigger.events],
+        entry = {"table": table_key(trigger.schema, trigger.table), "timing": trigger.timing.lower(), "events": [e.lower() for e in trigger.events],
                  "for_each": trigger.level.lower(), "function": trigger.function}
         if trigger.update_of:
             entry["update_of"] = Flow(list(trigger.update_of))

@@ -128,14 +128,14 @@ def environment(templates: Path) -> jinja2.Environment:
 
 def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     """File name -> what its template needs: the migration and the objects it holds, in order."""
-    tables = {t.name: t for t in spec.tables}  # by name once: a linear search per object is quadratic
-    policies = {(t.name, p.name): p for t in spec.tables for p in t.policies}
+    tables = {t.key: t for t in spec.tables}  # by key once: a linear search per object is quadratic
+    policies = {(t.key, p.name): p for t in spec.tables for p in t.policies}
     functions = {f"{f.schema}.{f.name}": f for f in spec.functions}
     triggers = {t.name: t for t in spec.triggers}
     views = {v.qualified_name: v for v in spec.views}
     enums = {e.qualified_name: e for e in spec.enums}
     schemas = {sc.name: sc for sc in spec.schemas}
-    seeds = {sd.table: sd for sd in spec.seeds}
+    seeds = {s.table_key(sd.schema, sd.table): sd for sd in spec.seeds}
     return {
         m.filename: {
             "migration": m,

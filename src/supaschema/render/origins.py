@@ -43,7 +43,7 @@ def _objects(spec: s.Spec, migration: s.Migration):
     enums = {e.qualified_name: e for e in spec.enums}
     for name in migration.enums:
         yield Origin(f"enums.{name}", enums[name].line), replace(empty, enums=(name,))
-    tables = {t.name: t for t in spec.tables}
+    tables = {t.key: t for t in spec.tables}
     for name in migration.tables:
         yield Origin(f"tables.{name}", tables[name].line), replace(empty, tables=(name,))
     for table_name, policy_name in migration.policies:
@@ -58,7 +58,7 @@ def _objects(spec: s.Spec, migration: s.Migration):
     views = {v.qualified_name: v for v in spec.views}
     for name in migration.views:
         yield Origin(f"views.{name}", views[name].line), replace(empty, views=(name,))
-    seeds = {sd.table: sd for sd in spec.seeds}
+    seeds = {s.table_key(sd.schema, sd.table): sd for sd in spec.seeds}
     for name in migration.seeds:
         yield Origin(f"seeds.{name}", seeds[name].line, seeds[name]), replace(empty, seeds=(name,))
 
@@ -74,10 +74,11 @@ def origin_of(statement: str, spec: s.Spec, migration: s.Migration, templates: P
 
 def seed_rows(spec: s.Spec, migration: s.Migration, seed: s.Seed, templates: Path) -> list[tuple[str, Origin]]:
     """The seed's INSERT rendered one row at a time, each with its row's line."""
-    alone = replace(migration, tables=(), policies=(), seeds=(seed.table,), functions=(), triggers=(), views=(), enums=(), schemas=())
+    key = s.table_key(seed.schema, seed.table)
+    alone = replace(migration, tables=(), policies=(), seeds=(key,), functions=(), triggers=(), views=(), enums=(), schemas=(), extensions=())
     result = []
     for i, row in enumerate(seed.rows):
-        one_row = replace(spec, seeds=tuple(replace(sd, rows=(row,)) if sd.table == seed.table else sd for sd in spec.seeds))
+        one_row = replace(spec, seeds=tuple(replace(sd, rows=(row,)) if sd is seed else sd for sd in spec.seeds))
         line = seed.row_lines[i] if i < len(seed.row_lines) else seed.line
-        result += [(statement, Origin(f"seeds.{seed.table}.rows[{i}]", line)) for statement in statements_of(one_row, alone, templates)]
+        result += [(statement, Origin(f"seeds.{key}.rows[{i}]", line)) for statement in statements_of(one_row, alone, templates)]
     return result

@@ -27,11 +27,11 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     if node is None:
         r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
         return []
-    table_names = {t.name for t in tables}
-    policy_keys = {(t.name, p.name) for t in tables for p in t.policies}
+    table_names = {t.key for t in tables}
+    policy_keys = {(t.key, p.name) for t in tables for p in t.policies}
     function_names = {f"{f.schema}.{f.name}" for f in functions}
     trigger_names = {t.name for t in triggers}
-    seed_names = {sd.table for sd in seeds}
+    seed_names = {s.table_key(sd.schema, sd.table) for sd in seeds}
     view_names = {v.qualified_name for v in views}
     enum_names = {e.qualified_name for e in enums}
     schema_names = {sc.name for sc in schemas}
@@ -67,7 +67,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
             refs = []
             for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
                 ref_q = (".".join(split_qualified(ref)) if kind in ("functions", "views", "enums", "sequences", "domains", "composite_types")
-                         else ref)
+                         else s.table_key(*s.split_table_key(ref)) if kind in ("tables", "seeds") else ref)
                 if ref_q not in known:
                     r.src.problem(f[kind], f"{path}.{kind}", f"{excerpt(ref)} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
                     continue
@@ -76,8 +76,9 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
             contents[kind] = refs
         policies = []
         for entry in r.src.sequence(f["policies"], f"{path}.policies") if "policies" in f else []:
-            for table, _, pnode in r.src.items(entry, f"{path}.policies"):
-                pname = r.src.text(pnode, f"{path}.policies.{table}")
+            for table_ref, _, pnode in r.src.items(entry, f"{path}.policies"):
+                table = s.table_key(*s.split_table_key(table_ref))
+                pname = r.src.text(pnode, f"{path}.policies.{table_ref}")
                 if (table, pname) not in policy_keys:
                     r.src.problem(pnode, f"{path}.policies", f"policy {excerpt(pname)} on table {excerpt(table)} is not declared",
                                      closest(f"{pname}", sorted(p for t, p in policy_keys if t == table)))
@@ -106,7 +107,7 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
                           f"migrations[{placed[schema_key]}]", "move the extension to the same or a later migration")
     for q in sequences:
         key = ("sequences", f"{q.schema}.{q.name}")
-        if key in placed and q.owned_by and q.owned_by[0] == "public" and placed.get(("tables", q.owned_by[1]), -1) > placed[key]:
+        if key in placed and q.owned_by and placed.get(("tables", s.table_key(*q.owned_by[:2])), -1) > placed[key]:
             r.src.problem(node, "migrations", f"sequence {key[1]} is OWNED BY a table from a later migration",
                           "move it to the same or a later migration")
     return result
@@ -134,26 +135,25 @@ def check_placement(r: Reader, node, placed, table_names, policy_keys, function_
     needs += [(("seeds", sd), ("tables", sd)) for sd in seed_names]
     for t in triggers:
         needs.append((("triggers", t.name), ("functions", f"{t.function_schema}.{t.function}")))
-        if t.table_schema == "public":
-            needs.append((("triggers", t.name), ("tables", t.table)))
+        needs.append((("triggers", t.name), ("tables", s.table_key(t.table_schema, t.table))))
     for table in tables:
         for fk in table.foreign_keys:
-            if fk.ref_schema == "public" and fk.ref_table != table.name:
-                needs.append((("tables", table.name), ("tables", fk.ref_table)))
+            if (fk.ref_schema, fk.ref_table) != (table.schema, table.name):
+                needs.append((("tables", table.key), ("tables", s.table_key(fk.ref_schema, fk.ref_table))))
     view_names = {v.qualified_name for v in views}
     enum_of_type = {e.qualified_name: e.qualified_name for e in enums} | {e.name: e.qualified_name for e in enums if e.schema == "public"}
     for table in tables:
         for column in table.columns:
             if column.type in enum_of_type:
-                needs.append((("tables", table.name), ("enums", enum_of_type[column.type])))
+                needs.append((("tables", table.key), ("enums", enum_of_type[column.type])))
     for view in views:
         for schema, table in view.reads:
-            if schema == "public" and table in table_names:
-                needs.append((("views", view.qualified_name), ("tables", table)))
+            if s.table_key(schema, table) in table_names:
+                needs.append((("views", view.qualified_name), ("tables", s.table_key(schema, table))))
             elif f"{schema}.{table}" in view_names and f"{schema}.{table}" != view.qualified_name:
                 needs.append((("views", view.qualified_name), ("views", f"{schema}.{table}")))
     for kind, names in (("functions", function_names), ("views", {v.qualified_name for v in views}),
-                        ("enums", {e.qualified_name for e in enums})):
+                        ("enums", {e.qualified_name for e in enums}), ("tables", {t.key for t in tables if t.schema != "public"})):
         needs += [((kind, name), ("schemas", name.split(".", 1)[0])) for name in names if name.split(".", 1)[0] in schema_names]
     for obj, dependency in needs:
         if obj in placed and dependency in placed and placed[obj] < placed[dependency]:

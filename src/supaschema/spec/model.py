@@ -8,6 +8,7 @@ convention, so that templates and the differ see one shape.
 from __future__ import annotations
 
 import dataclasses
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -19,6 +20,23 @@ SeedValue = str | Decimal | int | bool | None
 API_ROLES = ("anon", "authenticated", "service_role")
 # What a REVOKE ALL resets before the declared grants: those roles and PUBLIC.
 RESET_ROLES = ("public", *API_ROLES)
+
+
+# A table key names a schema when it starts with a plain schema name and a dot (schemas: are plain names);
+# any other name, dots and all, is a table in public ('Odd "T"; DROP TABLE auth.users' stays one name).
+_QUALIFIED_TABLE = re.compile(r"([a-z_][a-z0-9_]*)\.(.+)", re.S)
+
+
+def split_table_key(key: str) -> tuple[str, str]:
+    """(schema, table) of a key under `tables:`, `seeds:` or in a migration."""
+    match = _QUALIFIED_TABLE.fullmatch(key)
+    return (match.group(1), match.group(2)) if match else ("public", key)
+
+
+def table_key(schema: str, name: str) -> str:
+    """How schema.yaml names a table: bare in public, schema.name elsewhere (and for a public name
+    that would read as qualified)."""
+    return name if schema == "public" and not _QUALIFIED_TABLE.fullmatch(name) else f"{schema}.{name}"
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +133,10 @@ class Table:
 
     def column(self, name: str) -> Column | None:
         return next((c for c in self.columns if c.name == name), None)
+
+    @property
+    def key(self) -> str:
+        return table_key(self.schema, self.name)
 
 
 @dataclass(frozen=True, slots=True)
@@ -265,9 +287,9 @@ class Migration:
     version: str
     name: str
     description: str
-    tables: tuple[str, ...] = ()
-    policies: tuple[tuple[str, str], ...] = ()  # (table, policy name)
-    seeds: tuple[str, ...] = ()
+    tables: tuple[str, ...] = ()  # table keys (model.table_key)
+    policies: tuple[tuple[str, str], ...] = ()  # (table key, policy name)
+    seeds: tuple[str, ...] = ()  # table keys
     functions: tuple[str, ...] = ()  # "schema.name"
     triggers: tuple[str, ...] = ()
     views: tuple[str, ...] = ()  # "schema.name"

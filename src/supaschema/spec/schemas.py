@@ -1,6 +1,6 @@
 """Schemas besides public (e.g. `private` for SECURITY DEFINER code), with their USAGE/CREATE grants.
 
-Functions, views and enums may live in public or in a declared schema; the declared ones
+Tables, functions, views and enums may live in public or in a declared schema; the declared ones
 are also what diff, plan and gen compare (besides public).
 """
 

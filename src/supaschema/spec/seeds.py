@@ -17,14 +17,15 @@ _INVALID = object()
 
 
 def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table], triggers: list[s.Trigger] = ()) -> list[s.Seed]:
-    by_name = {t.name: t for t in tables}
+    by_name = {t.key: t for t in tables}
     # A BEFORE INSERT row trigger may fill or change values before NOT NULL and CHECK apply: PostgreSQL judges those.
-    rewritten = {t.table for t in triggers if t.table_schema == "public" and t.timing == "BEFORE" and t.for_each == "ROW" and "INSERT" in t.events}
+    rewritten = {s.table_key(t.table_schema, t.table) for t in triggers
+                 if t.timing == "BEFORE" and t.for_each == "ROW" and "INSERT" in t.events}
     result = []
     for name, key_node, value in r.src.items(node, "seeds"):
         path = f"seeds.{name}"
         f = r.src.fields(value, path, SEED_KEYS, SEED_KEYS)
-        table = by_name.get(name)
+        table = by_name.get(s.table_key(*s.split_table_key(name)))
         if table is None:
             r.src.problem(key_node, path, f"seeds name table {excerpt(name)}, which is not declared", closest(name, sorted(by_name)))
             continue
@@ -45,7 +46,7 @@ def read_seeds(r: Reader, node: yaml.Node, tables: list[s.Table], triggers: list
             continue
         check_insertable(r, f["columns"], f"{path}.columns", table, columns, name not in rewritten)
         rows, row_lines = read_seed_rows(r, f["rows"], path, table, columns, key_columns, name not in rewritten)
-        result.append(s.Seed(table.schema, name, tuple(key_columns), tuple(columns), tuple(rows),
+        result.append(s.Seed(table.schema, table.name, tuple(key_columns), tuple(columns), tuple(rows),
                              line=key_node.start_mark.line + 1, row_lines=tuple(row_lines)))
     return result
 

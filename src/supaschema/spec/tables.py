@@ -21,11 +21,12 @@ RLS_KEYS, RLS_REQUIRED = {"enabled", "force"}, {"enabled"}
 
 def read_tables(r: Reader, node: yaml.Node) -> list[s.Table]:
     result = []
-    # Table names are never split on '.': schema.yaml manages the public schema.
+    # `audit_log` is public.audit_log; `private.audit_log` lives in a schema declared under `schemas:`.
     siblings = mapping_keys(node)
-    for name, key_node, value in r.src.items(node, "tables"):
-        if r.name(key_node, f"tables.{name}", name):
-            table = read_table(r, "public", name, value, f"tables.{name}", siblings)
+    for key, key_node, value in r.src.items(node, "tables"):
+        schema, name = s.split_table_key(key)
+        if r.name(key_node, f"tables.{key}", name) and r.schema_known(key_node, f"tables.{key}", schema):
+            table = read_table(r, schema, name, value, f"tables.{key}", siblings)
             if table:
                 result.append(replace(table, line=key_node.start_mark.line + 1))
     if isinstance(node, yaml.MappingNode) and not node.value:

@@ -32,7 +32,7 @@ def read_triggers(r: Reader, node: yaml.Node, tables: list[s.Table], functions: 
         f = r.src.fields(value, path, TRIGGER_KEYS, TRIGGER_REQUIRED)
         if not r.name(key_node, "triggers", name) or not TRIGGER_REQUIRED <= f.keys():
             continue
-        table_schema, table = split_qualified(r.src.text(f["table"], f"{path}.table") or "")
+        table_schema, table = s.split_table_key(r.src.text(f["table"], f"{path}.table") or "")
         if (table_schema, table) not in columns_of:
             r.src.problem(f["table"], f"{path}.table", f"table {table_schema}.{table} is not declared",
                           closest(f"{table_schema}.{table}", sorted(f"{a}.{b}" for a, b in columns_of)))
