@@ -33,9 +33,18 @@ def function_missing(p: Planner, drift: Drift | None, function: snap.Function) -
 
 
 def _phase(p: Planner, function: snap.Function) -> Phase:
+    if function.language == "sql" and _reads_created(p, function.body):
+        return Phase.COLUMN_FUNCTIONS
     signature = re.split(r"[\s(),\[\]]+", f"{function.arguments} {function.result}")
     tables = {t.path for t in p.want.snapshot.of(snap.Table).values()}
     return Phase.ROW_TYPE_FUNCTIONS if tables & set(signature) else Phase.FUNCTIONS
+
+
+def _reads_created(p: Planner, body: str) -> bool:
+    """Whether a body names a table or a column this plan creates. By words, so it may say yes for a
+    body that only mentions the name: the function is then created a little later, which is harmless."""
+    words = set(re.findall(r"[a-z_][a-z0-9_$]*", body.lower()))
+    return any(table.lower() in words and (column is None or column.lower() in words) for table, column in p.created)
 
 
 @handles("function", "extra")

@@ -39,6 +39,7 @@ class Phase(IntEnum):
     ROW_TYPE_FUNCTIONS = 72  # functions taking or returning a table's row type need the table first
     COLUMN_IDENTITY = 75  # before defaults: a column stops being identity before it gets a default
     COLUMNS = 80
+    COLUMN_FUNCTIONS = 82  # SQL functions reading a table or column created above: PostgreSQL checks their body now
     SEQUENCE_OPTIONS = 85  # OWNED BY needs its column
     CONSTRAINTS = 90
     FOREIGN_KEYS = 100

@@ -11,6 +11,7 @@ columns, grants last) and its hazards. Rendering is plan.render's job.
 from __future__ import annotations
 
 import dataclasses
+from functools import cached_property
 from typing import Any
 
 from ..catalog import snapshot as snap
@@ -81,6 +82,16 @@ class Planner:
     def add(self, drift: Drift) -> None:
         obj = self.want.get(drift) if drift.change != "extra" else self.have.get(drift)
         HANDLERS[(drift.kind, drift.change)](self, drift, obj)
+
+    @cached_property
+    def created(self) -> frozenset[tuple[str, str | None]]:
+        """(table, column) for each column this plan adds to an existing table, (table, None) for each new table."""
+        have_tables = self.have.snapshot.of(snap.Table)
+        have_columns = self.have.snapshot.of(snap.Column)
+        tables = {(t.name, None) for key, t in self.want.snapshot.of(snap.Table).items() if key not in have_tables}
+        columns = {(c.table, c.name) for key, c in self.want.snapshot.of(snap.Column).items()
+                   if key not in have_columns and (c.schema, c.table) in have_tables}
+        return frozenset(tables | columns)
 
     def ordered(self) -> list[Operation]:
         # A comment on an index built CONCURRENTLY can only follow the build, whichever drift planned it first.
