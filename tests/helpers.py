@@ -54,3 +54,31 @@ def run_main(monkeypatch, capfd, *args: str, env: dict | None = None) -> CliResu
         cli.main()
     out, err = capfd.readouterr()
     return CliResult(exited.value.code, out, err)
+
+
+def assert_converges(throwaway, migrations, desired, scope, sql: str, prefix: str) -> list:
+    """A database built from `migrations`, then `sql`: returns its drift items against `desired`, after
+    checking that the plan for them, applied and then replayed, leaves no drift."""
+    import psycopg
+
+    from supaschema.catalog.states import snapshot_of
+    from supaschema.drift.compare import compare
+    from supaschema.plan.planner import make_plan
+    from supaschema.plan.render import render_plan
+    from supaschema.postgres.connection import apply_sql
+
+    target = throwaway.create(migrations, prefix=prefix)
+    try:
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            conn.execute(sql)
+            actual = snapshot_of(target, scope)
+            drifts = compare(desired, actual)
+            plan = make_plan(drifts, desired, actual, scope)
+            sql_plan = render_plan(plan, ROOT / "templates", "test", allow_destructive=True)
+            for attempt in ("first", "replay"):
+                apply_sql(conn, sql_plan, f"plan ({attempt})")
+                left = compare(desired, snapshot_of(target, scope))
+                assert left == [], (attempt, sql_plan, [d.to_dict() for d in left])
+    finally:
+        throwaway.drop(target)
+    return drifts

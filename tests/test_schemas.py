@@ -3,18 +3,13 @@ grants and the functions, views and enums inside them; every drift converges."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
-from supaschema.catalog.states import desired_snapshot, scope_for, snapshot_of
-from supaschema.drift.compare import compare
-from supaschema.plan.planner import make_plan
-from supaschema.plan.render import render_plan
-from supaschema.postgres.connection import apply_sql
+from supaschema.catalog.states import desired_snapshot, scope_for
 from supaschema.render.migrations import render_migrations
 from supaschema.spec.loader import load_spec
 
-from .helpers import ROOT
+from .helpers import ROOT, assert_converges
 
 SPEC = load_spec(ROOT / "tests" / "golden" / "schemas" / "schema.yaml")
 SCOPE = scope_for(SPEC)
@@ -46,19 +41,8 @@ CASES = [
 
 @pytest.mark.parametrize("name,sql,expected", CASES, ids=[c[0] for c in CASES])
 def test_schema_drift_converges(throwaway, desired, name, sql, expected):
-    target = throwaway.create(RENDERED, prefix="schemas")
-    try:
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute(sql)
-            actual = snapshot_of(target, SCOPE)
-            drifts = compare(desired, actual)
-            assert {(d.kind, d.object, d.change) for d in drifts} == expected, [d.to_dict() for d in drifts]
-            sql_plan = render_plan(make_plan(drifts, desired, actual, SCOPE), ROOT / "templates", "test", allow_destructive=True)
-            for attempt in ("first", "replay"):
-                apply_sql(conn, sql_plan, f"plan ({attempt})")
-                assert compare(desired, snapshot_of(target, SCOPE)) == [], (attempt, sql_plan)
-    finally:
-        throwaway.drop(target)
+    drifts = assert_converges(throwaway, RENDERED, desired, SCOPE, sql, "schemas")
+    assert {(d.kind, d.object, d.change) for d in drifts} == expected, [d.to_dict() for d in drifts]
 
 
 def test_undeclared_schema_is_refused_with_its_line():

@@ -4,35 +4,21 @@ change of one part is reported on its own and converges."""
 
 from __future__ import annotations
 
-import psycopg
 import pytest
 
 from supaschema.catalog import snapshot as snap
 from supaschema.catalog.states import desired_snapshot, scope_for, snapshot_of
 from supaschema.drift.compare import compare
-from supaschema.plan.planner import make_plan
-from supaschema.plan.render import render_plan
-from supaschema.postgres.connection import apply_sql
 from supaschema.render.migrations import render_migrations
 from supaschema.spec.loader import load_spec
 
-from .helpers import ROOT
+from .helpers import ROOT, assert_converges
 
 SPEC = load_spec(ROOT / "tests" / "golden" / "triggers" / "schema.yaml")
 SCOPE = scope_for(SPEC)
 RENDERED = list(render_migrations(SPEC, ROOT / "templates").items())
 
-# The same triggers as a person writes them: EXECUTE PROCEDURE, other case and layout in WHEN,
-# numbers as arguments where the declaration has strings.
-HANDWRITTEN = RENDERED[0][1].split("CREATE OR REPLACE TRIGGER", 1)[0] + """
-create trigger prices_log_amount after update of amount, currency on public.prices for each row
-  when ( ( old.amount is distinct from new.amount ) or (OLD.currency <> NEW.currency) )
-  execute procedure public.log_price_change(update, 'it''s 1');
-comment on trigger prices_log_amount on public.prices is 'Only real changes of the amount or the currency are logged.';
-create trigger prices_log_insert after insert or delete on prices for each row execute procedure log_price_change('insert or delete');
-create trigger prices_count_inserts after insert on prices referencing new table as changed
-  for each statement execute procedure count_price_changes(bulk);
-"""
+HANDWRITTEN = (ROOT / "tests" / "pull_cases" / "trigger_definitions.sql").read_text("utf-8")
 
 
 @pytest.fixture(scope="module")
@@ -85,17 +71,6 @@ CASES = [
 
 @pytest.mark.parametrize("name,sql,expected", CASES, ids=[c[0] for c in CASES])
 def test_trigger_drift_converges(throwaway, desired, name, sql, expected):
-    target = throwaway.create(RENDERED, prefix="triggers")
-    try:
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute(sql)
-            actual = snapshot_of(target, SCOPE)
-            drifts = compare(desired, actual)
-            assert {(d.object.rsplit(".", 1)[1], d.field) for d in drifts} == expected, [d.to_dict() for d in drifts]
-            assert {d.object.rsplit(".", 1)[0] for d in drifts} == {ON}
-            sql_plan = render_plan(make_plan(drifts, desired, actual, SCOPE), ROOT / "templates", "test", allow_destructive=True)
-            for attempt in ("first", "replay"):
-                apply_sql(conn, sql_plan, f"plan ({attempt})")
-                assert compare(desired, snapshot_of(target, SCOPE)) == [], (attempt, sql_plan)
-    finally:
-        throwaway.drop(target)
+    drifts = assert_converges(throwaway, RENDERED, desired, SCOPE, sql, "triggers")
+    assert {(d.object.rsplit(".", 1)[1], d.field) for d in drifts} == expected, [d.to_dict() for d in drifts]
+    assert {d.object.rsplit(".", 1)[0] for d in drifts} == {ON}

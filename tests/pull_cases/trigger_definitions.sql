@@ -1,43 +1,31 @@
--- Triggers with arguments, WHEN, UPDATE OF and a transition table, written by hand.
-
-CREATE TABLE IF NOT EXISTS public.prices (
-    id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
-    amount numeric(12,2) NOT NULL,
-    currency text NOT NULL DEFAULT 'USD',
-    note text,
-    CONSTRAINT prices_pkey PRIMARY KEY (id)
+-- Triggers with arguments, WHEN, UPDATE OF and a transition table, written by hand: EXECUTE PROCEDURE,
+-- other case and layout in WHEN, bare words as arguments. tests/test_triggers.py reads it as the
+-- hand-written spelling of tests/golden/triggers.
+create table prices (
+  id bigint generated always as identity primary key,
+  amount numeric(12, 2) not null,
+  currency text not null default 'USD',
+  note text
 );
-
-CREATE TABLE IF NOT EXISTS public.price_changes (
-    id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
-    price_id bigint NOT NULL,
-    source text NOT NULL,
-    rows_changed integer NOT NULL DEFAULT 1,
-    CONSTRAINT price_changes_pkey PRIMARY KEY (id)
+create table price_changes (
+  id bigint generated always as identity primary key,
+  price_id bigint not null,
+  source text not null,
+  rows_changed integer not null default 1
 );
-
-CREATE OR REPLACE FUNCTION public.log_price_change()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = ''
-AS $body$BEGIN
+create function log_price_change() returns trigger language plpgsql set search_path = '' as $$
+BEGIN
   INSERT INTO public.price_changes (price_id, source) VALUES (NEW.id, TG_ARGV[0]);
   RETURN NEW;
 END;
-$body$;
-
-CREATE OR REPLACE FUNCTION public.count_price_changes()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = ''
-AS $body$BEGIN
+$$;
+create function count_price_changes() returns trigger language plpgsql set search_path = '' as $$
+BEGIN
   INSERT INTO public.price_changes (price_id, source, rows_changed)
   SELECT 0, TG_ARGV[0], count(*)::integer FROM changed;
   RETURN NULL;
 END;
-$body$;
-
-
+$$;
 create trigger prices_log_amount after update of amount, currency on public.prices for each row
   when ( ( old.amount is distinct from new.amount ) or (OLD.currency <> NEW.currency) )
   execute procedure public.log_price_change(update, 'it''s 1');
