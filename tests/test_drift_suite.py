@@ -86,7 +86,9 @@ def desired_for(drifted, desired, throwaway):
             throwaway.ensure_project_roles(tuple(case["roles"]))
         if "extensions" in case:  # as if schema.yaml listed `extensions:`
             scope = dataclasses.replace(scope, extensions=tuple(case["extensions"]))
-        if not {"desired_sql", "roles", "all_roles", "extensions"} & case.keys():
+        if "schemas" in case:  # as if schema.yaml declared them under `schemas:`
+            scope = dataclasses.replace(scope, schemas=(*scope.schemas, *case["schemas"]))
+        if not {"desired_sql", "roles", "all_roles", "extensions", "schemas"} & case.keys():
             yield desired, scope
             return
         with drifted(case.get("desired_sql", "SELECT 1")) as (target, _):
