@@ -93,11 +93,18 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
                                       tuple(contents["domains"]), tuple(contents["composite_types"]), tuple(contents["extensions"])))
     check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views,
                     enums, schema_names)
+    check_placed_kinds(r, node, placed, privilege_schemas, {"sequences": sequence_names, "domains": domain_names,
+                                                          "composite_types": composite_names, "extensions": extension_names},
+                       sequences, extensions)
+    return result
+
+
+def check_placed_kinds(r: Reader, node, placed, privilege_schemas, names_of: dict[str, set[str]], sequences, extensions) -> None:
+    """The kinds checked by name alone: each in some migration, and after the schema or table it needs."""
     for schema in sorted(privilege_schemas - {ref for kind, ref in placed if kind == "default_privileges"}):
         r.src.problem(node, "migrations", f"default privileges of {schema} are in no migration",
                       "add the schema to a migration's `default_privileges:` list")
-    for kind, names in (("sequences", sequence_names), ("domains", domain_names), ("composite_types", composite_names),
-                        ("extensions", extension_names)):
+    for kind, names in names_of.items():
         for missing in sorted(names - {ref for k, ref in placed if k == kind}):
             r.src.problem(node, "migrations", f"{kind[:-1].replace('_', ' ')} {missing} is not in any migration", f"add it to a migration's `{kind}:` list")
     for e in extensions:  # an extension's schema comes first
@@ -110,7 +117,6 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
         if key in placed and q.owned_by and placed.get(("tables", s.table_key(*q.owned_by[:2])), -1) > placed[key]:
             r.src.problem(node, "migrations", f"sequence {key[1]} is OWNED BY a table from a later migration",
                           "move it to the same or a later migration")
-    return result
 
 
 def place(r: Reader, placed: dict, key: tuple, index: int, node: yaml.Node, path: str) -> None:
