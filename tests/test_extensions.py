@@ -79,3 +79,31 @@ def test_extension_of_a_column_type_is_created_before_the_table(throwaway, desir
         assert compare(desired, snapshot_of(target, SCOPE)) == []
     finally:
         throwaway.drop(target)
+
+
+XML2 = parse_spec("""
+tables:
+  notes:
+    columns: {id: {type: bigint, primary_key: true}}
+extensions:
+  xml2:
+migrations:
+  - {version: "20250101000001", name: xml, extensions: [xml2], tables: [notes]}
+""")
+
+
+def test_an_extension_that_cannot_move_is_dropped_and_created(throwaway):
+    """xml2 is not relocatable: in the wrong schema, only DROP (deletes data: destructive) and CREATE move it."""
+    scope = scope_for(XML2)
+    rendered = list(render_migrations(XML2, ROOT / "templates").items())
+    probe = throwaway.create([], prefix="extensions")
+    try:
+        with psycopg.connect(probe.url) as conn:
+            if conn.execute("SELECT count(*) FROM pg_available_extensions WHERE name = 'xml2'").fetchone() == (0,):
+                pytest.skip("xml2 is not available on this server")
+    finally:
+        throwaway.drop(probe)
+    desired = desired_snapshot(throwaway, XML2, ROOT / "templates", scope)
+    drifts = assert_converges(throwaway, rendered, desired, scope, "DROP EXTENSION xml2; CREATE EXTENSION xml2 WITH SCHEMA public",
+                              "extensions")
+    assert [(d.object, d.change, d.field) for d in drifts] == [("xml2", "changed", "schema")]
