@@ -16,6 +16,9 @@ from supaschema.sqltext.statements import split_statements
 from .helpers import run_cli
 
 HANDWRITTEN = (Path(__file__).parent / "fixtures" / "handwritten.sql").read_text("utf-8")
+# What else a Supabase project holds (storage, realtime, extensions, another tool's trigger on
+# auth.users, the internal roles' privileges and default privileges): adoption must not trip on it.
+SUPABASE_EXTRAS = (Path(__file__).parent / "fixtures" / "supabase_extras.sql").read_text("utf-8")
 HISTORY = ("CREATE SCHEMA supabase_migrations; CREATE TABLE supabase_migrations.schema_migrations "
            "(version text NOT NULL PRIMARY KEY, statements text[], name text)")
 
@@ -25,7 +28,7 @@ def _hand_built(throwaway, versions: list[str]):
     statements = split_statements(HANDWRITTEN)
     quarter = -(-len(statements) // 4)
     files = [statements[i:i + quarter] for i in range(0, len(statements), quarter)]
-    target = throwaway.create([("handwritten.sql", HANDWRITTEN)], prefix="handbuilt")
+    target = throwaway.create([("handwritten.sql", HANDWRITTEN), ("supabase_extras.sql", SUPABASE_EXTRAS)], prefix="handbuilt")
     with psycopg.connect(target.url, autocommit=True) as conn:
         conn.execute(HISTORY)
         for version, chunk in zip(versions, files):

@@ -57,3 +57,16 @@ END;
 $body$;
 REVOKE EXECUTE ON FUNCTION public.touch() FROM PUBLIC, anon, authenticated;
 CREATE TRIGGER teams_touch BEFORE INSERT OR UPDATE ON public.teams FOR EACH ROW EXECUTE FUNCTION public.touch();
+
+-- The kinds besides tables, functions and triggers, some with names that need quoting.
+CREATE SCHEMA private;
+GRANT USAGE ON SCHEMA private TO service_role;
+CREATE TYPE public.team_kind AS ENUM ('club', 'company');
+CREATE DOMAIN public."Score" AS integer DEFAULT 0 CHECK (VALUE BETWEEN 0 AND 100);
+CREATE TYPE public."Point" AS (x double precision, "Y" double precision);
+CREATE SEQUENCE public."Ticket Numbers" AS integer START 7;
+CREATE TABLE public.scores (id int PRIMARY KEY, kind team_kind, score "Score", at "Point", note text);
+GRANT SELECT (note) ON public.scores TO anon;
+CREATE VIEW private.top_scores WITH (security_invoker = true) AS SELECT id, score FROM public.scores WHERE score > 90;
+COMMENT ON VIEW private.top_scores IS 'Best ones';
+ALTER DEFAULT PRIVILEGES IN SCHEMA public REVOKE ALL ON SEQUENCES FROM anon, authenticated;

@@ -18,6 +18,7 @@ from .. import progress
 from ..catalog import snapshot as snap
 from ..postgres.connection import begin_catalog_read
 from ..spec.model import API_ROLES
+from ..spec.schemas import RESERVED
 from ..sqltext.quoting import ident, qualified
 
 if TYPE_CHECKING:
@@ -30,6 +31,10 @@ INTERNAL_ROLES = ("postgres", "supabase_admin", "supabase_auth_admin", "supabase
                   "supabase_replication_admin", "supabase_read_only_user", "supabase_functions_admin", "supabase_etl_admin",
                   "authenticator", "pgbouncer", "dashboard_user", "pgsodium_keyholder", "pgsodium_keyiduser",
                   "pgsodium_keymaker", "cli_login_postgres")
+
+
+# Schemas the platform runs on (besides those schema.yaml may not declare): never a project's.
+INTERNAL_SCHEMAS = tuple(sorted(RESERVED | {"_analytics", "_realtime", "_supavisor", "pgsodium_masks", "pgtle"}))
 
 
 @dataclass(frozen=True, slots=True)
@@ -54,6 +59,7 @@ class Scope:
     owner: str | None = None  # the project's owner when schema.yaml names it
     all_roles: bool = False  # watch every role but PostgreSQL's and Supabase's internal ones (diff --roles all)
     extensions: tuple[str, ...] | None = None  # declared ones; None: no `extensions:` section, the others are not compared
+    all_schemas: bool = False  # public and every schema but the platform's (pull: the project's are not known yet)
 
 
 # Sent together in one pipeline, in this order, and read back in the same order.
@@ -111,9 +117,13 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
     """
     params = {"schemas": list(scope.schemas), "external_tables": list(scope.external_tables), "roles": list(scope.roles),
               "owner": scope.owner, "all_roles": scope.all_roles, "internal_roles": list(INTERNAL_ROLES),
-              "extensions": list(scope.extensions or ()), "all_extensions": scope.extensions is not None}
+              "extensions": list(scope.extensions or ()), "all_extensions": scope.extensions is not None,
+              "internal_schemas": list(INTERNAL_SCHEMAS)}
     with _pipeline_mode(conn), conn.transaction():
         begin_catalog_read(conn)
+        if scope.all_schemas:  # the other queries need the schemas' names: one round trip ahead of them
+            names = conn.execute(query("schema_names"), params).fetchall()
+            params["schemas"] = ["public", *(name for (name,) in names if name != "public")]
         pipeline = _Pipeline(conn, params, CATALOG_QUERIES + len(scope.seeds))
         pipeline.send(*KIND_QUERIES)
         (owner,), = pipeline.rows("project_owner")

@@ -14,14 +14,15 @@ from datetime import datetime, timezone
 from typing import Any
 
 from ..catalog import snapshot as snap
+from ..catalog.introspect import SeedScope
 from ..errors import Problem
-from ..spec.model import API_ROLES, table_key
+from ..spec.model import table_key
 from . import definitions as d
+from . import types_and_schemas as kinds
+from .privileges import Privileges
+from .seeds import seed_entry
 from .yaml_text import Flow, Quoted
 
-TABLE_PRIVILEGES = ("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE")
-NEWER_PRIVILEGES = ("MAINTAIN",)  # PostgreSQL 17: part of ALL there, unknown before
-WATCHED_ROLES = ("public", *API_ROLES)
 EXTERNAL_TABLES = {("auth", "users")}
 
 
@@ -38,64 +39,62 @@ class Pulled:
 
 
 # The kinds this module writes; a kind the catalog learns later is refused until it has a writer here.
-# Default privileges are left out, not refused: every database has them (Supabase's own), and a
-# schema.yaml that declares none expects exactly those, so diff shows any difference.
-WRITTEN_KINDS = (snap.Extension, snap.Table, snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Function, snap.Trigger,
-                 snap.View, snap.Grant, snap.SeedRow, snap.DefaultPrivilege)
+WRITTEN_KINDS = (snap.Extension, snap.Schema, snap.Table, snap.Column, snap.Constraint, snap.Index, snap.Policy, snap.Function, snap.Trigger,
+                 snap.View, snap.Enum, snap.Sequence, snap.Domain, snap.CompositeType, snap.Grant, snap.SeedRow,
+                 snap.DefaultPrivilege)
+# The order a person reads schema.yaml in: what other objects live in or use first.
+SECTIONS = ("extensions", "roles", "schemas", "default_privileges", "enums", "domains", "composite_types", "sequences", "tables",
+            "functions", "triggers", "views", "seeds")
 
 
-def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], "SeedChoice"], version: str | None = None) -> Pulled:
+def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], SeedScope], version: str | None = None) -> Pulled:
     pulled = Pulled()
     for kind in snap.KINDS:
         if kind not in WRITTEN_KINDS:
             for obj in snapshot.of(kind).values():
                 pulled.refuse(f"{kind.KIND} {obj.path}", f"a {kind.KIND} (pull cannot write this kind yet)")
-    for grant in snapshot.of(snap.Grant).values():
-        if grant.object_kind == "column":
-            pulled.refuse(f"grant {grant.object}", "a column privilege (pull cannot write these yet)")
+    for unmodelled in snapshot.not_compared:  # foreign tables, range and base types, aggregates, ...
+        pulled.refuse(f"{unmodelled.kind} {unmodelled.path}", f"a {unmodelled.kind}, which supaschema does not model")
+    privileges = Privileges.of(snapshot)
+    for where, construct in privileges.inexpressible:
+        pulled.refuse(where, construct)
     tables = list(snapshot.of(snap.Table).values())  # public's, and any other schema's pull reads (keyed schema.name)
     ordered = _dependency_order(snapshot, tables, pulled)
     children = {kind: _by_table(snapshot.of(kind).values()) for kind in (snap.Column, snap.Constraint, snap.Index, snap.Policy)}
-    grants = _grants_by_object(snapshot)
-    out_tables = {table_key(t.schema, t.name): table_entry(t, children, grants.get(t.path, {}), snapshot.server_version, pulled) for t in ordered}
-    functions = {f"{f.schema}.{f.name}": function_entry(f, grants.get(f.path, {}), pulled)
-                 for f in sorted(snapshot.of(snap.Function).values(), key=lambda f: (f.schema, f.name, f.arguments))}
-    overloads = {name for name in functions if sum(f"{f.schema}.{f.name}" == name for f in snapshot.of(snap.Function).values()) > 1}
-    for name in overloads:
+    sections: dict[str, Any] = {
+        "extensions": extensions_entry(snapshot),
+        "roles": Flow(privileges.roles()),
+        "schemas": kinds.schemas_entry(snapshot, privileges, pulled.refuse),
+        "default_privileges": {schema: {object_type: Flow(grants) for object_type, grants in types.items()}
+                               for schema, types in privileges.changed_defaults(
+                                   ["public", *sorted(sc.name for sc in snapshot.of(snap.Schema).values())]).items()},
+        "enums": kinds.enums_entry(snapshot),
+        "domains": kinds.domains_entry(snapshot, privileges, pulled.refuse),
+        "composite_types": kinds.composite_types_entry(snapshot, privileges, pulled.refuse),
+        "sequences": kinds.sequences_entry(snapshot, privileges, pulled.refuse),
+        "tables": {table_key(t.schema, t.name): table_entry(t, children, privileges, pulled) for t in ordered},
+    }
+    functions = sorted(snapshot.of(snap.Function).values(), key=lambda f: (f.schema, f.name, f.arguments))
+    sections["functions"] = {f"{f.schema}.{f.name}": function_entry(f, privileges, pulled) for f in functions}
+    for name in sorted({n for n in sections["functions"] if sum(f"{f.schema}.{f.name}" == n for f in functions) > 1}):
         pulled.refuse(f"function {name}", "overloads (several functions of one name)")
-    triggers = triggers_entry(snapshot, functions, pulled)
-    views = views_entry(snapshot, grants, pulled)
-    seed_entries = {table_key(schema, table): seed_entry(snapshot, choice) for (schema, table), choice in sorted(seeds.items())}
-    document: dict[str, Any] = {"tables": out_tables}
-    if functions:
-        document["functions"] = functions
-    if triggers:
-        document["triggers"] = triggers
-    if views:
-        document["views"] = views
-    if seed_entries:
-        document["seeds"] = seed_entries
-    extensions = extensions_entry(snapshot)
-    if extensions:
-        document = {"extensions": extensions, **document}
-    document["migrations"] = [migration_entry(version, out_tables, functions, triggers, seed_entries, views)]
-    if extensions:
-        document["migrations"][0] = {**document["migrations"][0], "extensions": Flow(list(extensions))}
+    sections["triggers"] = triggers_entry(snapshot, sections["functions"], pulled)
+    sections["views"] = views_entry(snapshot, privileges, pulled)
+    sections["seeds"] = {table_key(schema, table): seed_entry(snapshot, choice) for (schema, table), choice in sorted(seeds.items())}
+    document: dict[str, Any] = {key: sections[key] for key in SECTIONS if _written(sections[key]) or key == "tables"}
+    document["migrations"] = [migration_entry(version, document)]
     pulled.document = document
     return pulled
+
+
+def _written(section: Any) -> bool:
+    return bool(section.value if isinstance(section, Flow) else section)
 
 
 def _by_table(objects) -> dict[tuple[str, str], list]:
     grouped: dict[tuple[str, str], list] = defaultdict(list)
     for obj in objects:
         grouped[(obj.schema, obj.table)].append(obj)
-    return grouped
-
-
-def _grants_by_object(snapshot: snap.Snapshot) -> dict[str, dict[str, snap.Grant]]:
-    grouped: dict[str, dict[str, snap.Grant]] = defaultdict(dict)
-    for grant in snapshot.of(snap.Grant).values():
-        grouped[grant.object][grant.grantee] = grant
     return grouped
 
 
@@ -127,17 +126,29 @@ def _dependency_order(snapshot: snap.Snapshot, tables: list[snap.Table], pulled:
     return ordered
 
 
-def table_entry(table: snap.Table, children: dict, grants: dict[str, snap.Grant], server_version: int, pulled: Pulled) -> dict:
+def table_entry(table: snap.Table, children: dict, privileges: Privileges, pulled: Pulled) -> dict:
     key = (table.schema, table.name)
-    where = f"table {table.path}"
-    columns = {c.name: column_entry(c) for c in children[snap.Column].get(key, [])}
+    columns = {c.name: column_entry(c, privileges.column_grants(table.path, c.name)) for c in children[snap.Column].get(key, [])}
     entry: dict[str, Any] = {}
     if table.comment is not None:
         entry["comment"] = table.comment
     entry["columns"] = columns
     constraints_entry(table, children[snap.Constraint].get(key, []), columns, entry, pulled)
+    indexes = indexes_entry(children[snap.Index].get(key, []), pulled)
+    if indexes:
+        entry["indexes"] = indexes
+    if table.rls_enabled or table.rls_force:
+        entry["rls"] = Flow({"enabled": table.rls_enabled, **({"force": True} if table.rls_force else {})})
+    policies = {p.name: policy_entry(p) for p in sorted(children[snap.Policy].get(key, []), key=lambda p: p.name)}
+    if policies:
+        entry["policies"] = policies
+    entry["grants"] = Flow(privileges.relation_grants(table.path, table.schema))
+    return entry
+
+
+def indexes_entry(found: list[snap.Index], pulled: Pulled) -> dict:
     indexes = {}
-    for index in sorted(children[snap.Index].get(key, []), key=lambda i: i.name):
+    for index in sorted(found, key=lambda i: i.name):
         try:
             parsed = d.index(index.definition)
         except d.Unsupported as exc:
@@ -153,21 +164,13 @@ def table_entry(table: snap.Table, children: dict, grants: dict[str, snap.Grant]
         if index.comment is not None:
             item["comment"] = index.comment
         indexes[index.name] = Flow(item)
-    if indexes:
-        entry["indexes"] = indexes
-    if table.rls_enabled or table.rls_force:
-        entry["rls"] = Flow({"enabled": table.rls_enabled, **({"force": True} if table.rls_force else {})})
-    policies = {p.name: policy_entry(p) for p in sorted(children[snap.Policy].get(key, []), key=lambda p: p.name)}
-    if policies:
-        entry["policies"] = policies
-    entry["grants"] = table_grants(grants, server_version, where, pulled)
-    return entry
+    return indexes
 
 
 SERIALS = {"integer": "serial", "bigint": "bigserial", "smallint": "smallserial"}
 
 
-def column_entry(column: snap.Column) -> Flow:
+def column_entry(column: snap.Column, grants: dict[str, list[str]]) -> Flow:
     item: dict[str, Any] = {"type": column.type}
     default = column.default
     # A serial column is an integer whose default reads the sequence named after it: say serial.
@@ -183,6 +186,8 @@ def column_entry(column: snap.Column) -> Flow:
         item["generated"] = column.generated
     if column.collation:
         item["collation"] = column.collation
+    if grants:
+        item["grants"] = grants
     if column.comment is not None:
         item["comment"] = column.comment
     return Flow(item)
@@ -237,7 +242,7 @@ def constraints_entry(table: snap.Table, constraints: list[snap.Constraint], col
 
 
 COLUMN_ORDER = ("type", "primary_key", "nullable", "unique", "default", "identity", "generated", "check",
-                "references", "collation", "comment")
+                "references", "collation", "grants", "comment")
 
 
 def _column_flag(columns: dict, column: str, key: str, value: Any) -> None:
@@ -272,25 +277,7 @@ def policy_entry(policy: snap.Policy) -> dict:
     return item
 
 
-def table_grants(grants: dict[str, snap.Grant], server_version: int, where: str, pulled: Pulled) -> Flow:
-    """The watched roles' privileges; a role with none is named with [] so REVOKE ALL covers it."""
-    everything = set(TABLE_PRIVILEGES) | (set(NEWER_PRIVILEGES) if server_version >= 170000 else set())
-    result: dict[str, list[str]] = {}
-    for role in WATCHED_ROLES:
-        grant = grants.get(role)
-        privileges = set(grant.privileges) if grant else set()
-        if grant and grant.grantable:
-            pulled.refuse(f"{where} grant to {role}", "WITH GRANT OPTION")
-        if privileges == everything:
-            result[role] = ["all"]
-        elif privileges & set(NEWER_PRIVILEGES):
-            pulled.refuse(f"{where} grant to {role}", "a MAINTAIN privilege without ALL")
-        elif privileges or role != "public":
-            result[role] = sorted(p.lower() for p in privileges)
-    return Flow(result)
-
-
-def function_entry(function: snap.Function, grants: dict[str, snap.Grant], pulled: Pulled) -> dict:
+def function_entry(function: snap.Function, privileges: Privileges, pulled: Pulled) -> dict:
     where = f"function {function.path}"
     if function.result is None:
         pulled.refuse(where, "a procedure")
@@ -320,9 +307,7 @@ def function_entry(function: snap.Function, grants: dict[str, snap.Grant], pulle
     entry["body"] = function.body
     if function.comment is not None:
         entry["comment"] = function.comment
-    executes = {role for role, grant in grants.items() if "EXECUTE" in grant.privileges}
-    revoked = [role for role in WATCHED_ROLES if role not in executes]
-    granted = [role for role in WATCHED_ROLES if role in executes and role != "public"]
+    revoked, granted = privileges.execute(function.path, function.schema)
     if revoked:
         entry["revoke_execute_from"] = Flow(revoked)
     if granted:
@@ -363,10 +348,10 @@ def triggers_entry(snapshot: snap.Snapshot, functions: dict, pulled: Pulled) -> 
     return result
 
 
-def views_entry(snapshot: snap.Snapshot, grants: dict, pulled: Pulled) -> dict:
+def views_entry(snapshot: snap.Snapshot, privileges: Privileges, pulled: Pulled) -> dict:
     """Views in the order they can be created: a view after the views it reads."""
     views = {f"{v.schema}.{v.name}": v for v in snapshot.of(snap.View).values()}
-    indexed = {(i.schema, i.table) for i in snapshot.of(snap.Index).values()}
+    indexes = _by_table(snapshot.of(snap.Index).values())
     result: dict[str, Any] = {}
     while len(result) < len(views):
         ready = sorted(name for name, v in views.items() if name not in result and all(r in result or r not in views for r in v.reads))
@@ -375,17 +360,15 @@ def views_entry(snapshot: snap.Snapshot, grants: dict, pulled: Pulled) -> dict:
                 pulled.refuse(f"view {name}", "views that read each other in a cycle")
             break
         for name in ready:
-            result[name] = view_entry(views[name], grants.get(views[name].path, {}), (views[name].schema, views[name].name) in indexed,
-                                      snapshot.server_version, pulled)
+            view = views[name]
+            result[name] = view_entry(view, privileges, indexes.get((view.schema, view.name), []), pulled)
     return result
 
 
-def view_entry(view: snap.View, grants: dict[str, snap.Grant], indexed: bool, server_version: int, pulled: Pulled) -> dict:
+def view_entry(view: snap.View, privileges: Privileges, indexes: list[snap.Index], pulled: Pulled) -> dict:
     where = f"view {view.path}"
     for option in view.options:
         pulled.refuse(where, f"the view option {option}")
-    if indexed:
-        pulled.refuse(where, "indexes on a materialized view (pull cannot write them yet)")
     entry: dict[str, Any] = {}
     if view.materialized:
         entry["materialized"] = True
@@ -394,27 +377,10 @@ def view_entry(view: snap.View, grants: dict[str, snap.Grant], indexed: bool, se
     if view.comment is not None:
         entry["comment"] = view.comment
     entry["query"] = view.definition.strip().rstrip(";") + "\n"
-    entry["grants"] = table_grants(grants, server_version, where, pulled)
+    if indexes := indexes_entry(indexes, pulled):
+        entry["indexes"] = indexes
+    entry["grants"] = Flow(privileges.relation_grants(view.path, view.schema))
     return entry
-
-
-@dataclass(frozen=True, slots=True)
-class SeedChoice:
-    schema: str
-    table: str
-    key: tuple[str, ...]
-    columns: tuple[str, ...]
-
-
-def seed_entry(snapshot: snap.Snapshot, choice: SeedChoice) -> dict:
-    rows = sorted((r for r in snapshot.of(snap.SeedRow).values() if (r.schema, r.table) == (choice.schema, choice.table)),
-                  key=lambda r: r.key)
-    values = []
-    for row in rows:
-        by_column = dict(row.values)
-        by_column.update(zip(choice.key, row.key))
-        values.append(Flow([by_column[c] for c in choice.columns]))
-    return {"key": Flow(list(choice.key)), "columns": Flow(list(choice.columns)), "rows": values}
 
 
 def extensions_entry(snapshot: snap.Snapshot) -> dict:
@@ -423,22 +389,20 @@ def extensions_entry(snapshot: snap.Snapshot) -> dict:
     return {e.name: Flow({"schema": e.schema}) for e in sorted(snapshot.of(snap.Extension).values(), key=lambda e: e.name)}
 
 
-def migration_entry(version: str | None, tables: dict, functions: dict, triggers: dict, seeds: dict, views: dict) -> dict:
+def migration_entry(version: str | None, document: dict) -> dict:
+    """One baseline file holding everything, in the order the template creates it."""
     entry: dict[str, Any] = {
         "version": Quoted(version or datetime.now(timezone.utc).strftime("%Y%m%d%H%M%S")),
         "name": "baseline",
         "description": "Pulled from a live database by supaschema pull.",
-        "tables": Flow(list(tables)),
     }
-    policies = [Flow({table: name}) for table, entry_ in tables.items() for name in entry_.get("policies", {})]
+    for key in ("extensions", "schemas", "default_privileges", "enums", "domains", "composite_types", "sequences", "tables"):
+        if document.get(key) or key == "tables":
+            entry[key] = Flow(list(document.get(key, {})))
+    policies = [Flow({table: name}) for table, entry_ in document["tables"].items() for name in entry_.get("policies", {})]
     if policies:
         entry["policies"] = policies
-    if functions:
-        entry["functions"] = Flow(list(functions))
-    if triggers:
-        entry["triggers"] = Flow(list(triggers))
-    if views:
-        entry["views"] = Flow(list(views))
-    if seeds:
-        entry["seeds"] = Flow(list(seeds))
+    for key in ("functions", "triggers", "views", "seeds"):
+        if document.get(key):
+            entry[key] = Flow(list(document[key]))
     return entry

@@ -6,8 +6,10 @@ writes a file that supaschema itself would refuse.
 
 from __future__ import annotations
 
+import dataclasses
+
 from ..catalog import snapshot as snap
-from ..catalog.introspect import Scope, SeedScope
+from ..catalog.introspect import Scope
 from ..catalog.states import snapshot_of
 from ..drift.unmanaged import leave_alone
 from ..errors import Problem, UserError
@@ -15,13 +17,16 @@ from ..postgres.connection import Target
 from ..spec.loader import parse_spec
 from ..spec.model import Unmanaged
 from ..spec.unmanaged import UNMANAGED_KINDS
-from . import definitions as d
-from .document import Pulled, SeedChoice, document_of
+from .document import Pulled, document_of
+from .seeds import seed_choice
 from .yaml_text import Comment, Flow, dump
 
-HEADER = Comment("Pulled from a live database by `supaschema pull`; edit freely, then `supaschema gen`.")
-# Defaults that make a new value per row: seeding them would pin one database's values.
-VOLATILE_DEFAULTS = ("gen_random_uuid()", "now()", "CURRENT_TIMESTAMP", "nextval(", "uuid_generate_v4()")
+# The same first line as a hand-written schema.yaml: editors check the file against schema.json beside
+# it, which `supaschema json-schema` writes for the installed version (offline, and never a schema
+# for another version of supaschema than the one that reads the file).
+HEADER = (Comment("yaml-language-server: $schema=schema.json"),
+          Comment("Pulled from a live database by `supaschema pull`; edit freely, then `supaschema gen`."),
+          Comment("Editor checks: `supaschema json-schema > schema.json` writes the schema the first line points at."))
 
 
 def parse_skips(skips: list[str]) -> Unmanaged:
@@ -36,12 +41,13 @@ def parse_skips(skips: list[str]) -> Unmanaged:
 
 
 def pull(target: Target, seed_tables: list[str], version: str | None, unmanaged: Unmanaged) -> str:
-    snapshot = snapshot_of(target, Scope(), "database")
+    # Every schema and role the project may own: what the database holds decides, not a schema.yaml.
+    scope = Scope(all_schemas=True, all_roles=True)
+    snapshot = snapshot_of(target, scope, "database")
     snapshot, _ = leave_alone(snap.Snapshot(snapshot.server_version), snapshot, unmanaged)
     choices = {(c.schema, c.table): c for c in (seed_choice(snapshot, name) for name in seed_tables)}
     if choices:
-        seeds = tuple(SeedScope(c.schema, c.table, c.key, c.columns) for c in choices.values())
-        with_rows = snapshot_of(target, Scope(seeds=seeds), "database")
+        with_rows = snapshot_of(target, dataclasses.replace(scope, seeds=tuple(choices.values())), "database")
         snapshot, _ = leave_alone(snap.Snapshot(with_rows.server_version), with_rows, unmanaged)
     pulled = document_of(snapshot, choices, version)
     if pulled.problems:
@@ -50,7 +56,7 @@ def pull(target: Target, seed_tables: list[str], version: str | None, unmanaged:
 
 
 def checked_yaml(pulled: Pulled, unmanaged: Unmanaged) -> str:
-    document = {"header": HEADER, **pulled.document}
+    document = {**{f"header {i}": line for i, line in enumerate(HEADER)}, **pulled.document}
     if unmanaged.patterns:
         document["unmanaged"] = {kind_key(kind): Flow(list(globs)) for kind, globs in unmanaged.patterns}
     text = dump(document)
@@ -65,25 +71,3 @@ def checked_yaml(pulled: Pulled, unmanaged: Unmanaged) -> str:
 
 def kind_key(kind: str) -> str:
     return next(key for key, value in UNMANAGED_KINDS.items() if value == kind)
-
-
-def seed_choice(snapshot: snap.Snapshot, name: str) -> SeedChoice:
-    schema, _, table = name.rpartition(".")
-    schema = schema or "public"
-    where = f"--seed {name}"
-    if (schema, table) not in snapshot.of(snap.Table):
-        raise UserError(Problem(where, f"no table {schema}.{table} in the database (or it is unmanaged)",
-                                "name a table of the public schema, e.g. --seed model_pricing"))
-    columns = [c for c in snapshot.of(snap.Column).values() if (c.schema, c.table) == (schema, table)]
-    volatile = {c.name for c in columns if c.default and c.default.startswith(VOLATILE_DEFAULTS)}
-    constraints = [c for c in snapshot.of(snap.Constraint).values()
-                   if (c.schema, c.table) == (schema, table) and c.type in ("primary key", "unique")]
-    # A natural key (model, provider) over a generated one (a random id): seeds then match any database's rows.
-    keys = sorted((d.unique_columns(c.definition), c) for c in constraints)
-    keys.sort(key=lambda kc: (bool(set(kc[0]) & volatile), kc[1].type != "primary key", kc[1].name))
-    if not keys:
-        raise UserError(Problem(where, f"{schema}.{table} has no primary key or unique constraint to key its rows by",
-                                "add one in the database (seed rows are matched by it), or do not seed this table"))
-    key = tuple(keys[0][0])
-    chosen = tuple(c.name for c in columns if c.name in key or not (c.generated or c.identity or c.name in volatile))
-    return SeedChoice(schema, table, key, chosen)

@@ -85,6 +85,8 @@ def _block_literal(text: str, indent: str) -> str | None:
 
 
 def _flow(value: object) -> str:
+    if isinstance(value, Flow):
+        value = value.value
     if isinstance(value, dict):
         return "{" + ", ".join(f"{scalar(k, True)}: {_flow(v)}" for k, v in value.items()) + "}"
     if isinstance(value, (list, tuple)):
@@ -112,7 +114,9 @@ def _entry(head: str, value: object, indent: str, lines: list[str]) -> None:
         if len(head) + 1 + len(text) <= FLOW_WIDTH:
             lines.append(f"{head} {text}")
             return
-        value = value.value
+        # Too long for one line: one line per entry instead, each still on one line where it fits.
+        value = ({k: Flow(v) if isinstance(v, (dict, list)) and v else v for k, v in value.value.items()}
+                 if isinstance(value.value, dict) else value.value)
     if isinstance(value, dict):
         if not value:
             lines.append(f"{head} {{}}")

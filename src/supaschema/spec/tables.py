@@ -49,10 +49,7 @@ def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str, si
         elif r.columns_exist(f["primary_key"], f"{path}.primary_key", declared, column_names, name):
             pk_columns = declared
     if pk_columns:
-        columns = [
-            s.Column(c.name, c.type, False, c.default, c.identity, c.generated, c.collation, c.comment, c.renamed_from)
-            if c.name in pk_columns else c for c in columns
-        ]
+        columns = [replace(c, nullable=False) if c.name in pk_columns else c for c in columns]
     primary_key = s.PrimaryKey(f"{name}_pkey", tuple(pk_columns)) if pk_columns else None
 
     uniques = [s.Unique(f"{name}_{col}_key", (col,)) for col in inline["unique"]]
