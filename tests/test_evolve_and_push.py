@@ -113,7 +113,7 @@ def test_push_records_supabase_history_and_dry_run_changes_nothing(project, empt
     assert [(v, n) for v, n, _ in rows] == [
         ("20251018000001", "create_pricing_tables"), ("20251018000002", "seed_model_pricing"),
         ("20251018000003", "create_user_balance_trigger"), ("20251018000004", "add_user_balance_insert_policy"),
-        ("20261125182701", "record_usage")]
+        ("20261125182701", "record_usage"), ("20261125211055", "tighten_default_privileges")]
     assert all(count and count > 0 for _, _, count in rows)
 
 
@@ -234,7 +234,7 @@ def test_rebaseline_is_loud_and_folds_later_migrations(project):
     result = run_cli("gen", "--rebaseline", "--force", cwd=project)
     assert result.code == 0 and "REBASELINE" in result.err and "never been deployed" in result.err
     assert "removed" in result.err
-    assert len(list((project / "generated").glob("*.sql"))) == 5  # one file per entry of `migrations:`
+    assert len(list((project / "generated").glob("*.sql"))) == 6  # one file per entry of `migrations:`
     assert "('openai', 'gpt-4o', 0.002, 0.008)" in (project / "generated" / "20251018000002_seed_model_pricing.sql").read_text()
     assert run_cli("gen", "--check", cwd=project).code == 0
 

@@ -170,6 +170,16 @@ def test_a_definer_view_is_found_at_its_schema_yaml_line(project):
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == line_of(text, "  user_usage_daily:")
 
 
+def test_default_privileges_letting_anon_write_are_found_at_their_line(project):
+    text = edit(project, [("    tables: {anon: [], authenticated: []", "    tables: {anon: [select, insert], authenticated: []")])
+    result = run_cli("lint", "--format", "json", "--fail-on", "warn", cwd=project)
+    assert result.code == 1, result.err
+    [finding] = json.loads(result.out)["findings"]
+    assert (finding["name"], finding["object"], finding["level"]) == ("anon_writes_new_tables", "new tables in public", "WARN")
+    assert finding["line"] == line_of(text, "    tables: {anon: [select, insert]")
+    assert finding["metadata"]["privileges"] == ["INSERT"] and "default_privileges:" in finding["fix"]
+
+
 def test_warnings_pass_the_default_threshold(project):
     edit(project, VIOLATIONS[:2])
     assert run_cli("lint", cwd=project).code == 0
@@ -214,7 +224,7 @@ def test_gen_reports_lint_findings_and_strict_blocks(project):
     assert not (project / "generated").exists()  # nothing written
     first = run_cli("gen", cwd=project)  # the first rendering starts no database, so it only points at lint
     assert first.code == 0 and "`supaschema lint` checks it" in first.err, first.err
-    assert len(list((project / "generated").glob("*.sql"))) == 5  # one file per entry of `migrations:`
+    assert len(list((project / "generated").glob("*.sql"))) == 6  # one file per entry of `migrations:`
     relaxed = run_cli("gen", "--name", "nothing", cwd=project)
     assert relaxed.code == 0, relaxed.err
     assert "lint: ERROR policy_exists_rls_disabled public.user_balances (schema.yaml:" in relaxed.err
@@ -225,7 +235,8 @@ def test_gen_reports_lint_findings_and_strict_blocks(project):
 # --- live databases: read-only, exit codes ----------------------------------------------------------
 
 def test_lint_db_on_a_read_only_database_with_sarif_without_schema(server, linted_database, tmp_path):
-    target = linted_database("CREATE TABLE public.notes (id bigint PRIMARY KEY, password text)")
+    target = linted_database("CREATE TABLE public.notes (id bigint PRIMARY KEY, password text);"
+                             "GRANT SELECT ON public.notes TO anon")
     dbname = target.url.rsplit("/", 1)[1]
     with psycopg.connect(server.url(), autocommit=True) as conn:
         conn.execute(f"ALTER DATABASE {dbname} SET default_transaction_read_only = on")
