@@ -153,7 +153,9 @@ def test_writes_keep_flowing_while_push_builds_an_index_on_a_million_rows(projec
         writer.join()
     assert pushed.code == 0, pushed.err
     build = plain_end - plain_start
-    assert plain > 0.3, (plain, build)  # the plain build held every insert for about as long as it ran
+    # The plain build held an insert for most of its run (how long that is depends on the machine: 0.28 s
+    # on an idle 2-core one, 0.7 s under load), so the ratio below compares like with like.
+    assert plain > 0.5 * build, (plain, build)
     assert online / plain < 0.25, f"longest insert during the push {online:.3f}s vs during plain CREATE INDEX {plain:.3f}s"
     print(f"longest insert: {online * 1000:.0f} ms during the push, {plain * 1000:.0f} ms during a plain CREATE INDEX "
           f"(build {build:.2f}s): ratio {online / plain:.3f}")
