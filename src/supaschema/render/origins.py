@@ -34,33 +34,38 @@ def statements_of(spec: s.Spec, migration: s.Migration, templates: Path) -> list
     return split_statements(next(iter(render_migrations(only, templates).values())))
 
 
+# Each schema.yaml section a migration lists objects of (its field has the section's name), with the
+# spec's objects of that section by the name the migration uses for them; in rendering order.
+_SECTIONS = (
+    ("extensions", lambda spec: {e.name: e for e in spec.extensions or ()}),
+    ("enums", lambda spec: {e.qualified_name: e for e in spec.enums}),
+    ("tables", lambda spec: {t.key: t for t in spec.tables}),
+    ("functions", lambda spec: {f"{f.schema}.{f.name}": f for f in spec.functions}),
+    ("triggers", lambda spec: {t.name: t for t in spec.triggers}),
+    ("views", lambda spec: {v.qualified_name: v for v in spec.views}),
+    ("seeds", lambda spec: {s.table_key(sd.schema, sd.table): sd for sd in spec.seeds}),
+)
+
+
+def _holding_only(migration: s.Migration, **objects) -> s.Migration:
+    """The migration emptied of every object but the ones given."""
+    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=(), views=(), enums=(), schemas=(), extensions=())
+    return replace(empty, **objects)
+
+
 def _objects(spec: s.Spec, migration: s.Migration):
     """Each object of the migration as (origin, the migration holding only it)."""
-    empty = replace(migration, tables=(), policies=(), seeds=(), functions=(), triggers=(), views=(), enums=(), schemas=(), extensions=())
-    extensions = {e.name: e for e in spec.extensions or ()}
-    for name in migration.extensions:
-        yield Origin(f"extensions.{name}", extensions[name].line), replace(empty, extensions=(name,))
-    enums = {e.qualified_name: e for e in spec.enums}
-    for name in migration.enums:
-        yield Origin(f"enums.{name}", enums[name].line), replace(empty, enums=(name,))
-    tables = {t.key: t for t in spec.tables}
-    for name in migration.tables:
-        yield Origin(f"tables.{name}", tables[name].line), replace(empty, tables=(name,))
-    for table_name, policy_name in migration.policies:
-        policy = next(p for p in tables[table_name].policies if p.name == policy_name)
-        yield Origin(f"tables.{table_name}.policies.{policy_name}", policy.line), replace(empty, policies=((table_name, policy_name),))
-    functions = {f"{f.schema}.{f.name}": f for f in spec.functions}
-    for name in migration.functions:
-        yield Origin(f"functions.{name}", functions[name].line), replace(empty, functions=(name,))
-    triggers = {t.name: t for t in spec.triggers}
-    for name in migration.triggers:
-        yield Origin(f"triggers.{name}", triggers[name].line), replace(empty, triggers=(name,))
-    views = {v.qualified_name: v for v in spec.views}
-    for name in migration.views:
-        yield Origin(f"views.{name}", views[name].line), replace(empty, views=(name,))
-    seeds = {s.table_key(sd.schema, sd.table): sd for sd in spec.seeds}
-    for name in migration.seeds:
-        yield Origin(f"seeds.{name}", seeds[name].line, seeds[name]), replace(empty, seeds=(name,))
+    for section, index in _SECTIONS:
+        objects = index(spec)
+        for name in getattr(migration, section):
+            obj = objects[name]
+            yield (Origin(f"{section}.{name}", obj.line, obj if section == "seeds" else None),
+                   _holding_only(migration, **{section: (name,)}))
+        if section == "tables":  # a migration places a table's policies one by one
+            for table_name, policy_name in migration.policies:
+                policy = next(p for p in objects[table_name].policies if p.name == policy_name)
+                yield (Origin(f"tables.{table_name}.policies.{policy_name}", policy.line),
+                       _holding_only(migration, policies=((table_name, policy_name),)))
 
 
 def origin_of(statement: str, spec: s.Spec, migration: s.Migration, templates: Path) -> Origin | None:
@@ -75,7 +80,7 @@ def origin_of(statement: str, spec: s.Spec, migration: s.Migration, templates: P
 def seed_rows(spec: s.Spec, migration: s.Migration, seed: s.Seed, templates: Path) -> list[tuple[str, Origin]]:
     """The seed's INSERT rendered one row at a time, each with its row's line."""
     key = s.table_key(seed.schema, seed.table)
-    alone = replace(migration, tables=(), policies=(), seeds=(key,), functions=(), triggers=(), views=(), enums=(), schemas=(), extensions=())
+    alone = _holding_only(migration, seeds=(key,))
     result = []
     for i, row in enumerate(seed.rows):
         one_row = replace(spec, seeds=tuple(replace(sd, rows=(row,)) if sd is seed else sd for sd in spec.seeds))
