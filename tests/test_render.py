@@ -127,3 +127,29 @@ def test_literal_round_trips(server, value):
 def test_dollar_quote_tag_never_collides(server, body):
     with psycopg.connect(server.url()) as conn:
         assert conn.execute(f"SELECT {dollar_quoted(body)}").fetchone() == (body,)
+
+
+def test_policy_calling_a_definer_helper_of_the_same_file(throwaway, tmp_path):
+    """`gen` writes the baseline of a schema.yaml whose policy calls a SECURITY DEFINER helper in `private`
+    declared beside it: the file runs (each function before what calls it) and the policy works as
+    `authenticated`, the helper reading the membership table past its RLS."""
+    import uuid
+
+    from .test_generated_behaviour import act_as
+
+    schema, out = GOLDEN / "policy_calls_function" / "schema.yaml", tmp_path / "generated"
+    result = run_cli("gen", "--schema", str(schema), "--out", str(out), "--no-lint")
+    assert result.code == 0, result.out + result.err
+    migrations = [(p.name, p.read_text("utf-8")) for p in sorted(out.glob("*.sql"))]
+    target = throwaway.create(migrations, prefix="policy_helper")
+    member, stranger = uuid.uuid4(), uuid.uuid4()
+    try:
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            conn.execute("INSERT INTO public.team_members VALUES (1, %s), (2, %s)", (member, stranger))
+            conn.execute("INSERT INTO public.documents (team_id) VALUES (1), (1), (2)")
+            act_as(conn, "authenticated", member)
+            assert conn.execute("SELECT team_id FROM public.documents ORDER BY id").fetchall() == [(1,), (1,)]
+            conn.execute("RESET ROLE")
+            assert len(conn.execute("SELECT code FROM public.documents").fetchone()[0]) == 32  # the default called new_code()
+    finally:
+        throwaway.drop(target)

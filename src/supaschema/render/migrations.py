@@ -136,12 +136,17 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     enums = {e.qualified_name: e for e in spec.enums}
     schemas = {sc.name: sc for sc in spec.schemas}
     seeds = {s.table_key(sd.schema, sd.table): sd for sd in spec.seeds}
-    return {
-        m.filename: {
+    contexts = {}
+    for m in spec.migrations:
+        here = [tables[name] for name in m.tables]
+        declared = [functions[name] for name in m.functions]
+        after = [f for f in declared if _needs_tables(f, here)]
+        contexts[m.filename] = {
             "migration": m,
-            "tables": [tables[name] for name in m.tables],
+            "tables": here,
             "policies": [policies[key] for key in m.policies],
-            "functions": [functions[name] for name in m.functions],
+            "functions": [f for f in declared if f not in after],
+            "functions_after_tables": after,
             "views": [views[name] for name in m.views],
             "enums": [enums[name] for name in m.enums],
             "schemas": [schemas[name] for name in m.schemas],
@@ -153,8 +158,19 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
             "composite_types": [c for c in spec.composite_types if f"{c.schema}.{c.name}" in m.composite_types],
             "extensions": [e for e in spec.extensions or () if e.name in m.extensions],
         }
-        for m in spec.migrations
-    }
+    return contexts
+
+
+def _needs_tables(function: s.Function, tables: list[s.Table]) -> bool:
+    """Whether a function must wait for the tables of its own file: it takes or returns one's row type, or
+    it is SQL, whose body PostgreSQL checks at CREATE (check_function_bodies). The others come before the
+    tables, so that column defaults and CHECKs (and the policies, views and triggers after) may call them.
+    By words, like the planner's phases: a body that only mentions a name waits for nothing it needs."""
+    names = {t.name.lower() for t in tables}
+    if not names:
+        return False
+    text = f"{function.arguments} {function.returns} {function.body if function.language == 'sql' else ''}"
+    return not names.isdisjoint(re.findall(r"[a-z_][a-z0-9_$]*", text.lower()))
 
 
 def render_migrations(spec: s.Spec, templates: Path) -> dict[str, str]:

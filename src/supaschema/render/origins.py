@@ -39,8 +39,8 @@ def statements_of(spec: s.Spec, migration: s.Migration, templates: Path) -> list
 _SECTIONS = (
     ("extensions", lambda spec: {e.name: e for e in spec.extensions or ()}),
     ("enums", lambda spec: {e.qualified_name: e for e in spec.enums}),
-    ("tables", lambda spec: {t.key: t for t in spec.tables}),
     ("functions", lambda spec: {f"{f.schema}.{f.name}": f for f in spec.functions}),
+    ("tables", lambda spec: {t.key: t for t in spec.tables}),
     ("triggers", lambda spec: {t.name: t for t in spec.triggers}),
     ("views", lambda spec: {v.qualified_name: v for v in spec.views}),
     ("seeds", lambda spec: {s.table_key(sd.schema, sd.table): sd for sd in spec.seeds}),

@@ -4,6 +4,13 @@
 -- Migration 20250101000001_notes
 -- Idempotent: every statement can run again on a database that already has it.
 
+CREATE OR REPLACE FUNCTION public.touch_updated_at()
+RETURNS trigger
+LANGUAGE plpgsql
+AS $body$BEGIN NEW.updated_at := now(); RETURN NEW; END;
+$body$;
+COMMENT ON FUNCTION public.touch_updated_at() IS 'Keeps updated_at current.';
+
 CREATE TABLE IF NOT EXISTS public.notes (
     id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
     owner uuid NOT NULL,
@@ -26,13 +33,6 @@ CREATE POLICY "owners read" ON public.notes
     TO authenticated
     USING ((select auth.uid()) = owner);
 COMMENT ON POLICY "owners read" ON public.notes IS 'Only the author reads a note.';
-
-CREATE OR REPLACE FUNCTION public.touch_updated_at()
-RETURNS trigger
-LANGUAGE plpgsql
-AS $body$BEGIN NEW.updated_at := now(); RETURN NEW; END;
-$body$;
-COMMENT ON FUNCTION public.touch_updated_at() IS 'Keeps updated_at current.';
 
 CREATE OR REPLACE TRIGGER notes_touch
     BEFORE UPDATE ON public.notes

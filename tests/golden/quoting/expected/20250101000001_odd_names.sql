@@ -6,6 +6,16 @@
 -- This line must stay a comment; DROP TABLE auth.users;
 -- Idempotent: every statement can run again on a database that already has it.
 
+CREATE OR REPLACE FUNCTION public."weird $$ function"()
+RETURNS text
+LANGUAGE plpgsql
+SET search_path = public, extensions
+AS $body1$BEGIN
+  -- $$ and $body$ inside the body must not end it
+  RETURN '$body$ ok ' || $$dollar$$;
+END;
+$body1$;
+
 CREATE TABLE IF NOT EXISTS public."Odd ""Table""; DROP TABLE auth.users; --" (
     id integer NOT NULL,
     "select" text NOT NULL,
@@ -29,13 +39,3 @@ CREATE POLICY "it's ""quoted""; -- policy" ON public."Odd ""Table""; DROP TABLE 
     TO authenticated
     USING (label <> 'x''y; $$')
     WITH CHECK (price >= 0);
-
-CREATE OR REPLACE FUNCTION public."weird $$ function"()
-RETURNS text
-LANGUAGE plpgsql
-SET search_path = public, extensions
-AS $body1$BEGIN
-  -- $$ and $body$ inside the body must not end it
-  RETURN '$body$ ok ' || $$dollar$$;
-END;
-$body1$;

@@ -8,6 +8,16 @@ CREATE SCHEMA IF NOT EXISTS private;
 REVOKE ALL ON SCHEMA private FROM PUBLIC, anon, authenticated, service_role;
 GRANT USAGE ON SCHEMA private TO service_role;
 
+CREATE OR REPLACE FUNCTION private.touch()
+RETURNS trigger
+LANGUAGE plpgsql
+SET search_path = ''
+AS $body$BEGIN
+  NEW.updated_at := pg_catalog.now();
+  RETURN NEW;
+END;
+$body$;
+
 CREATE TABLE IF NOT EXISTS private.plans (
     id text NOT NULL,
     monthly_fee numeric(10,2) NOT NULL,
@@ -45,16 +55,6 @@ CREATE POLICY "Service reads everything" ON private.audit_log
     FOR SELECT
     TO service_role
     USING (true);
-
-CREATE OR REPLACE FUNCTION private.touch()
-RETURNS trigger
-LANGUAGE plpgsql
-SET search_path = ''
-AS $body$BEGIN
-  NEW.updated_at := pg_catalog.now();
-  RETURN NEW;
-END;
-$body$;
 
 CREATE OR REPLACE VIEW private.fees WITH (security_invoker = true) AS
 SELECT id, monthly_fee FROM private.plans;

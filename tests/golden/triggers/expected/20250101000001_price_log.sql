@@ -4,22 +4,6 @@
 -- Migration 20250101000001_price_log
 -- Idempotent: every statement can run again on a database that already has it.
 
-CREATE TABLE IF NOT EXISTS public.prices (
-    id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
-    amount numeric(12,2) NOT NULL,
-    currency text NOT NULL DEFAULT 'USD',
-    note text,
-    CONSTRAINT prices_pkey PRIMARY KEY (id)
-);
-
-CREATE TABLE IF NOT EXISTS public.price_changes (
-    id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
-    price_id bigint NOT NULL,
-    source text NOT NULL,
-    rows_changed integer NOT NULL DEFAULT 1,
-    CONSTRAINT price_changes_pkey PRIMARY KEY (id)
-);
-
 CREATE OR REPLACE FUNCTION public.log_price_change()
 RETURNS trigger
 LANGUAGE plpgsql
@@ -40,6 +24,22 @@ AS $body$BEGIN
   RETURN NULL;
 END;
 $body$;
+
+CREATE TABLE IF NOT EXISTS public.prices (
+    id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    amount numeric(12,2) NOT NULL,
+    currency text NOT NULL DEFAULT 'USD',
+    note text,
+    CONSTRAINT prices_pkey PRIMARY KEY (id)
+);
+
+CREATE TABLE IF NOT EXISTS public.price_changes (
+    id bigint NOT NULL GENERATED ALWAYS AS IDENTITY,
+    price_id bigint NOT NULL,
+    source text NOT NULL,
+    rows_changed integer NOT NULL DEFAULT 1,
+    CONSTRAINT price_changes_pkey PRIMARY KEY (id)
+);
 
 CREATE OR REPLACE TRIGGER prices_log_amount
     AFTER UPDATE OF amount, currency ON public.prices
