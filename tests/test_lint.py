@@ -261,3 +261,21 @@ def test_rules_are_pure_over_a_snapshot(baseline):
 
     snapshot = snapshot_of(baseline, scope_for(None))
     assert run_lints(snapshot, LintConfig()).findings == run_lints(snapshot, LintConfig()).findings
+
+
+def test_each_overload_is_found_at_its_own_line(project):
+    """Overloads are linted one by one (their findings name the argument types) and each finding points at
+    the overload's own entry in the list, the name written without its schema."""
+    overloads = ("  credit:\n"
+                 "    - {arguments: p_user uuid, returns: void, language: sql, security_definer: true, search_path: '',\n"
+                 "       body: SELECT 1, grant_execute_to: [anon]}\n"
+                 "    - {arguments: 'p_user uuid, p_amount numeric', returns: void, language: sql, security_definer: true,\n"
+                 "       search_path: '', body: SELECT 1, grant_execute_to: [anon]}\n"
+                 "  public.set_updated_at:\n")
+    text = edit(project, [("  public.set_updated_at:\n", overloads),
+                          ("    functions: [public.set_updated_at, public.record_usage]",
+                           "    functions: [public.set_updated_at, public.record_usage, public.credit]")])
+    result = run_cli("lint", "--format", "json", "--fail-on", "error", cwd=project)
+    found = {(f["object"], f["line"]) for f in json.loads(result.out)["findings"] if f["name"] == "anon_security_definer_function_executable"}
+    assert found == {("public.credit(uuid)", line_of(text, "    - {arguments: p_user uuid")),
+                     ("public.credit(uuid, numeric)", line_of(text, "    - {arguments: 'p_user uuid, p_amount"))}, result.out + result.err

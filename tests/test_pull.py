@@ -107,8 +107,6 @@ REFUSED = [
      "ALTER TABLE public.r DISABLE TRIGGER t", ("trigger public.r.t", "disabled")),
     ("function setting", "CREATE FUNCTION public.f() RETURNS int LANGUAGE sql SET work_mem = '64MB' AS 'SELECT 1'", ("function public.f()", "SET work_mem")),
     ("procedure", "CREATE PROCEDURE public.p() LANGUAGE sql AS 'SELECT 1'", ("function public.p()", "procedure")),
-    ("overloads", "CREATE FUNCTION public.f(int) RETURNS int LANGUAGE sql AS 'SELECT 1'; CREATE FUNCTION public.f(text) RETURNS int LANGUAGE sql AS 'SELECT 1'",
-     ("function public.f", "overloads")),
     ("grant option", "CREATE TABLE public.r (a int); GRANT SELECT ON public.r TO anon WITH GRANT OPTION", ("table public.r", "GRANT OPTION")),
     ("default grant option", "ALTER DEFAULT PRIVILEGES IN SCHEMA public GRANT SELECT ON TABLES TO anon WITH GRANT OPTION",
      ("default privileges: new tables in public to anon", "GRANT OPTION")),

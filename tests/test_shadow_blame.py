@@ -36,6 +36,12 @@ CASES = [
      [("        RETURN NEW;\n      EXCEPTION", "        RETURN NEW\n      EXCEPTION")],
      "functions.public.handle_new_user_balance: PostgreSQL refuses it: syntax error",
      "  public.handle_new_user_balance:"),
+    ("one-overload-does-not-compile",
+     [("  public.set_updated_at:\n", "  public.label:\n    - {arguments: n integer, returns: text, language: sql, body: SELECT n::text}\n"
+       "    - {arguments: t text, returns: text, language: sql, body: SELECT no_such_column}\n  public.set_updated_at:\n"),
+      ("    functions: [public.set_updated_at, public.record_usage]", "    functions: [public.set_updated_at, public.record_usage, public.label]")],
+     "functions.public.label[1]: PostgreSQL refuses it: column \"no_such_column\" does not exist",
+     "    - {arguments: t text, returns: text, language: sql, body: SELECT no_such_column}"),
     ("view-reads-a-missing-column",
      [("             sum(total_cost) AS total_cost", "             sum(no_such_cost) AS total_cost")],
      "views.public.user_usage_daily: PostgreSQL refuses it: column \"no_such_cost\" does not exist",

@@ -128,6 +128,16 @@ CASES = [
      "'user_balances' is still a table", "    renamed_from: user_balances"),
     ("renamed-view-still-declared", "  public.user_usage_daily:\n", "  public.user_usage_daily:\n    renamed_from: user_usage_daily\n",
      "'user_usage_daily' is still a view in schema public", "    renamed_from: user_usage_daily"),
+    # --- function overloads: a name maps to a list of mappings, each with its own arguments ---
+    ("function-overloads-same-types", "  public.set_updated_at:\n",
+     "  public.label:\n    - {arguments: n integer, returns: text, language: sql, body: SELECT n::text}\n"
+     "    - {arguments: 'out x text, m int4 DEFAULT 1', returns: text, language: sql, body: SELECT m::text}\n  public.set_updated_at:\n",
+     "has the same argument types (integer) as functions.public.label[0] (line", "    - {arguments: 'out x text"),
+    ("function-overloads-empty", "  public.set_updated_at:\n", "  public.label: []\n  public.set_updated_at:\n",
+     "functions.public.label: an empty list declares no function", "  public.label: []"),
+    ("function-overload-missing-key", "  public.set_updated_at:\n",
+     "  public.label:\n    - {arguments: n integer, returns: text, language: sql, body: SELECT 1}\n    - {arguments: t text, language: sql, body: SELECT 2}\n"
+     "  public.set_updated_at:\n", "functions.public.label[1]: missing required key 'returns'", "    - {arguments: t text"),
     ("renamed-function-still-declared", "  public.set_updated_at:\n", "  public.set_updated_at:\n    renamed_from: record_usage\n",
      "'record_usage' is still a function in schema public", "    renamed_from: record_usage"),
     ("renamed-policy-still-declared", "      Users can read their own usage:\n", "      Users can read their own usage:\n        renamed_from: Users can read their own usage\n",

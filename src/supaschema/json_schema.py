@@ -136,7 +136,10 @@ def _function() -> dict:
     props = {"arguments": SCALAR, "returns": SCALAR, "language": SCALAR, "body": SCALAR, "security_definer": BOOLEAN,
              "search_path": NULLABLE_TEXT, "volatility": choice(functions.VOLATILITIES),
              "revoke_execute_from": TEXTS, "grant_execute_to": TEXTS, "comment": SCALAR, "renamed_from": SCALAR}
-    return fields(functions.FUNCTION_KEYS, functions.FUNCTION_REQUIRED, props)
+    one = fields(functions.FUNCTION_KEYS, functions.FUNCTION_REQUIRED, props)
+    overloads = {"type": "array", "items": one, "minItems": 1,
+                 "description": "overloads of one name, each with its own `arguments`"}
+    return {"anyOf": [one, overloads]}
 
 
 def _trigger() -> dict:

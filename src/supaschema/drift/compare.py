@@ -154,17 +154,19 @@ def _compare_objects(kind: type, expected: dict[tuple, Any], actual: dict[tuple,
 
 
 def _signature_changes(expected: dict[tuple, Any], actual: dict[tuple, Any], missing: list, extra: list) -> tuple[list[Drift], list, list]:
-    """A function whose arguments changed: one declared and one found of that name, neither declared as an
-    overload of the other, is one change (the planner drops and recreates it with what depends on it), not
-    one function missing and another extra. Several of one name on either side stay as they are."""
-    def by_name(keys: list) -> dict[tuple[str, str], list]:
+    """A function whose arguments changed: the only one of its name declared and the only one found, with
+    other arguments, is one change (the planner drops and recreates it with what depends on it), not one
+    function missing and another extra. Where either side has overloads of the name, an overload missing
+    is missing and one found too many is extra: which one took the place of which is not for us to guess."""
+    def by_name(keys) -> dict[tuple[str, str], list]:
         grouped: dict[tuple[str, str], list] = {}
         for key in keys:
             grouped.setdefault(key[:2], []).append(key)
         return grouped
 
-    wanted, found = by_name(missing), by_name(extra)
-    pairs = [(new[0], found[name][0]) for name, new in wanted.items() if len(new) == 1 and len(found.get(name, ())) == 1]
+    declared, present = by_name(expected), by_name(actual)
+    pairs = [(new[0], present[name][0]) for name, new in by_name(missing).items()
+             if len(declared[name]) == 1 and len(present.get(name, ())) == 1 and present[name][0] in extra]
     drifts = [Drift(snap.Function.KIND, expected[new].path, "changed", "argument_types", new[2], old[2], SCHEMA) for new, old in pairs]
     paired = {key for pair in pairs for key in pair}
     return drifts, [k for k in missing if k not in paired], [k for k in extra if k not in paired]

@@ -35,7 +35,7 @@ def declared_renames(spec: Spec) -> list[Rename]:
               for t in spec.tables if t.renamed_from]
     result += [Rename("view", v.schema, None, v.renamed_from, v.name, f"views.{v.qualified_name}.renamed_from")
                for v in spec.views if v.renamed_from]
-    result += [Rename("function", f.schema, None, f.renamed_from, f.name, f"functions.{f.schema}.{f.name}.renamed_from")
+    result += [Rename("function", f.schema, None, f.renamed_from, f.name, f"{f.key_path}.renamed_from")
                for f in spec.functions if f.renamed_from]
     result += [Rename("column", t.schema, t.name, c.renamed_from, c.name, f"tables.{t.name}.columns.{c.name}.renamed_from")
                for t in spec.tables for c in t.columns if c.renamed_from]

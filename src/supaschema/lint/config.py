@@ -25,7 +25,12 @@ def lint_config(spec: Spec, known_rules: set[str]) -> LintConfig:
     if unknown:
         raise UserError([Problem(f"{spec.source}:{entry.rule_line}", f"{entry.path}.rule: unknown lint rule {excerpt(entry.rule)}",
                                  closest(entry.rule, sorted(known_rules))) for entry in unknown])
-    return LintConfig(spec.lint.exposed_schemas, spec.lint.ignores, spec.key_lines, spec.source)
+    # An overload's line, under the key lint's findings name it by: (functions, schema.name, (argument types)).
+    # (The name under its schema too: schema.yaml may write a public one bare.)
+    listed = [f for f in spec.functions if f.overload is not None]
+    names = {("functions", f.qualified_name): f.line for f in listed}
+    overloads = {("functions", f.qualified_name, f"({', '.join(f.input_types)})"): f.line for f in listed}
+    return LintConfig(spec.lint.exposed_schemas, spec.lint.ignores, {**names, **spec.key_lines, **overloads}, spec.source)
 
 
 def load_lint_config(path: Path, known_rules: set[str], *, required: bool = True) -> LintConfig:

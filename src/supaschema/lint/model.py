@@ -136,8 +136,9 @@ class LintContext:
                     if test(policy.using) or test(policy.with_check):
                         yield table, policy
 
-    def function(self, qualified_name: str) -> list[snap.Function]:
-        return [f for f in self.all(snap.Function) if f"{f.schema}.{f.name}" == qualified_name]
+    def trigger_function(self, qualified_name: str) -> list[snap.Function]:
+        """What a trigger calls: the function of that name without arguments (of its overloads, that one)."""
+        return [f for f in self.all(snap.Function) if f"{f.schema}.{f.name}" == qualified_name and not f.argument_types]
 
 
 def relation_hit(rule_key: str, relation: snap.Table | snap.View, detail: str, anchor: tuple[str, ...],
@@ -162,7 +163,8 @@ def table_anchor(schema: str, table: str, *rest: str) -> tuple[str, ...]:
 
 
 def function_anchor(function: snap.Function) -> tuple[str, ...]:
-    return ("functions", f"{function.schema}.{function.name}")
+    """The name's key, and below it the overload's when schema.yaml lists several (lint.config)."""
+    return ("functions", f"{function.schema}.{function.name}", f"({function.argument_types})")
 
 
 def view_anchor(view: snap.View) -> tuple[str, ...]:

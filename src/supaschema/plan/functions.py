@@ -91,7 +91,9 @@ def recreate_function(p: Planner, function: snap.Function, actual: snap.Function
         return [obj for side in (p.have, p.want) for obj in side.snapshot.of(kind).values() if calls(obj)]
 
     dependents = {
-        snap.Trigger: found(snap.Trigger, lambda t: t.function == f"{function.schema}.{function.name}" or _calls(t.when, function)),
+        # A trigger calls the overload without arguments: another overload of the name is not under it.
+        snap.Trigger: found(snap.Trigger, lambda t: (t.function == f"{function.schema}.{function.name}" and not actual.argument_types)
+                            or _calls(t.when, function)),
         snap.Policy: found(snap.Policy, lambda q: _calls(q.using, function) or _calls(q.with_check, function)),
         snap.Constraint: found(snap.Constraint, lambda c: c.type == "check" and _calls(c.definition, function)),
     }

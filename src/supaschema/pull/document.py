@@ -18,6 +18,7 @@ from ..catalog.introspect import SeedScope
 from ..errors import Problem
 from ..spec.model import table_key
 from . import definitions as d
+from . import routines
 from . import types_and_schemas as kinds
 from .privileges import Privileges
 from .seeds import seed_entry
@@ -74,11 +75,8 @@ def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], SeedScope]
         "sequences": kinds.sequences_entry(snapshot, privileges, pulled.refuse),
         "tables": {table_key(t.schema, t.name): table_entry(t, children, privileges, pulled) for t in ordered},
     }
-    functions = sorted(snapshot.of(snap.Function).values(), key=lambda f: (f.schema, f.name, f.arguments))
-    sections["functions"] = {f"{f.schema}.{f.name}": function_entry(f, privileges, pulled) for f in functions}
-    for name in sorted({n for n in sections["functions"] if sum(f"{f.schema}.{f.name}" == n for f in functions) > 1}):
-        pulled.refuse(f"function {name}", "overloads (several functions of one name)")
-    sections["triggers"] = triggers_entry(snapshot, sections["functions"], pulled)
+    sections["functions"] = routines.functions_entry(snapshot, privileges, pulled.refuse)
+    sections["triggers"] = routines.triggers_entry(snapshot, sections["functions"], pulled.refuse)
     sections["views"] = views_entry(snapshot, privileges, pulled)
     sections["seeds"] = {table_key(schema, table): seed_entry(snapshot, choice) for (schema, table), choice in sorted(seeds.items())}
     document: dict[str, Any] = {key: sections[key] for key in SECTIONS if _written(sections[key]) or key == "tables"}
@@ -275,77 +273,6 @@ def policy_entry(policy: snap.Policy) -> dict:
     if policy.comment is not None:
         item["comment"] = policy.comment
     return item
-
-
-def function_entry(function: snap.Function, privileges: Privileges, pulled: Pulled) -> dict:
-    where = f"function {function.path}"
-    if function.result is None:
-        pulled.refuse(where, "a procedure")
-    for construct, value, default in (("STRICT", function.strict, False), ("LEAKPROOF", function.leakproof, False),
-                                      (f"PARALLEL {function.parallel}", function.parallel, "UNSAFE"),
-                                      (f"COST {function.cost}", function.cost, "100"), (f"ROWS {function.rows}", function.rows, "0")):
-        if value != default:
-            pulled.refuse(where, construct)
-    search_path = None
-    for setting in function.config:
-        key, _, value = setting.partition("=")
-        if key != "search_path":
-            pulled.refuse(where, f"SET {key}")
-            continue
-        search_path = "" if value == '""' else ", ".join(_config_name(part) for part in value.split(", "))
-    entry: dict[str, Any] = {}
-    if function.arguments:
-        entry["arguments"] = function.arguments
-    entry["returns"] = function.result
-    entry["language"] = function.language
-    if function.security_definer:
-        entry["security_definer"] = True
-    if search_path is not None:
-        entry["search_path"] = search_path
-    if function.volatility != "VOLATILE":
-        entry["volatility"] = function.volatility.lower()
-    entry["body"] = function.body
-    if function.comment is not None:
-        entry["comment"] = function.comment
-    revoked, granted = privileges.execute(function.path, function.schema)
-    if revoked:
-        entry["revoke_execute_from"] = Flow(revoked)
-    if granted:
-        entry["grant_execute_to"] = Flow(granted)
-    return entry
-
-
-def _config_name(part: str) -> str:
-    return part[1:-1].replace('""', '"') if part.startswith('"') and part.endswith('"') else part
-
-
-def triggers_entry(snapshot: snap.Snapshot, functions: dict, pulled: Pulled) -> dict:
-    result: dict[str, Any] = {}
-    for trigger in sorted(snapshot.of(snap.Trigger).values(), key=lambda t: (t.name, t.schema, t.table)):
-        where = f"trigger {trigger.path}"
-        if trigger.name in result:
-            pulled.refuse(where, "a trigger name used on several tables")
-            continue
-        extras = [f"a trigger that is {trigger.enabled}"] if trigger.enabled != "origin" else []
-        if trigger.function not in functions:
-            extras.append(f"a trigger function ({trigger.function}) outside what schema.yaml manages")
-        for extra in extras:
-            pulled.refuse(where, extra)
-        entry = {"table": table_key(trigger.schema, trigger.table), "timing": trigger.timing.lower(), "events": [e.lower() for e in trigger.events],
-                 "for_each": trigger.level.lower(), "function": trigger.function}
-        if trigger.update_of:
-            entry["update_of"] = Flow(list(trigger.update_of))
-        if trigger.referencing:
-            entry["referencing"] = Flow(d.transition_tables(trigger.referencing))
-        if trigger.when is not None:
-            entry["when"] = trigger.when
-        if trigger.arguments:
-            entry["arguments"] = Flow([Quoted(a) for a in trigger.arguments])
-        if trigger.comment is not None:
-            entry["comment"] = trigger.comment
-        # The usual trigger stays on one line; one with a condition or arguments reads better as a block.
-        result[trigger.name] = entry if entry.keys() & {"update_of", "referencing", "when", "arguments"} else Flow(entry)
-    return result
 
 
 def views_entry(snapshot: snap.Snapshot, privileges: Privileges, pulled: Pulled) -> dict:

@@ -11,6 +11,7 @@ from pathlib import Path
 import jinja2
 
 from ..spec import model as s
+from ..spec.functions import overloads_by_name
 from ..sqltext import quoting as sql_text
 from ..sqltext.fragments import Fragment
 from ..sqltext.statements import quoted_spans
@@ -130,7 +131,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     """File name -> what its template needs: the migration and the objects it holds, in order."""
     tables = {t.key: t for t in spec.tables}  # by key once: a linear search per object is quadratic
     policies = {(t.key, p.name): p for t in spec.tables for p in t.policies}
-    functions = {f"{f.schema}.{f.name}": f for f in spec.functions}
+    functions = overloads_by_name(spec.functions)  # a migration places a name with all its overloads
     triggers = {t.name: t for t in spec.triggers}
     views = {v.qualified_name: v for v in spec.views}
     enums = {e.qualified_name: e for e in spec.enums}
@@ -139,7 +140,7 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     contexts = {}
     for m in spec.migrations:
         here = [tables[name] for name in m.tables]
-        declared = [functions[name] for name in m.functions]
+        declared = [f for name in m.functions for f in functions[name]]
         after = [f for f in declared if _needs_tables(f, here)]
         contexts[m.filename] = {
             "migration": m,

@@ -12,6 +12,7 @@ from dataclasses import dataclass, replace
 from pathlib import Path
 
 from ..spec import model as s
+from ..spec.functions import overloads_by_name
 from ..sqltext.statements import split_statements
 from .migrations import render_migrations
 
@@ -39,7 +40,7 @@ def statements_of(spec: s.Spec, migration: s.Migration, templates: Path) -> list
 _SECTIONS = (
     ("extensions", lambda spec: {e.name: e for e in spec.extensions or ()}),
     ("enums", lambda spec: {e.qualified_name: e for e in spec.enums}),
-    ("functions", lambda spec: {f"{f.schema}.{f.name}": f for f in spec.functions}),
+    ("functions", lambda spec: overloads_by_name(spec.functions)),
     ("tables", lambda spec: {t.key: t for t in spec.tables}),
     ("triggers", lambda spec: {t.name: t for t in spec.triggers}),
     ("views", lambda spec: {v.qualified_name: v for v in spec.views}),
@@ -54,25 +55,29 @@ def _holding_only(migration: s.Migration, **objects) -> s.Migration:
 
 
 def _objects(spec: s.Spec, migration: s.Migration):
-    """Each object of the migration as (origin, the migration holding only it)."""
+    """Each object of the migration as (origin, the spec and the migration holding only it)."""
     for section, index in _SECTIONS:
         objects = index(spec)
         for name in getattr(migration, section):
+            alone = _holding_only(migration, **{section: (name,)})
+            if section == "functions":  # a migration places a name with all its overloads: each is rendered alone
+                for function in objects[name]:
+                    yield Origin(function.key_path, function.line), replace(spec, functions=(function,)), alone
+                continue
             obj = objects[name]
-            yield (Origin(f"{section}.{name}", obj.line, obj if section == "seeds" else None),
-                   _holding_only(migration, **{section: (name,)}))
+            yield Origin(f"{section}.{name}", obj.line, obj if section == "seeds" else None), spec, alone
         if section == "tables":  # a migration places a table's policies one by one
             for table_name, policy_name in migration.policies:
                 policy = next(p for p in objects[table_name].policies if p.name == policy_name)
-                yield (Origin(f"tables.{table_name}.policies.{policy_name}", policy.line),
+                yield (Origin(f"tables.{table_name}.policies.{policy_name}", policy.line), spec,
                        _holding_only(migration, policies=((table_name, policy_name),)))
 
 
 def origin_of(statement: str, spec: s.Spec, migration: s.Migration, templates: Path) -> Origin | None:
     """The object whose rendering holds this statement; None for what the template adds on its own."""
     wanted = _normalised(statement)
-    for origin, alone in _objects(spec, migration):
-        if any(_normalised(own) == wanted for own in statements_of(spec, alone, templates)):
+    for origin, own_spec, alone in _objects(spec, migration):
+        if any(_normalised(own) == wanted for own in statements_of(own_spec, alone, templates)):
             return origin
     return None
 

@@ -156,6 +156,17 @@ class Function:
     line: int = field(default=0, compare=False)  # where schema.yaml declares it, for errors found by PostgreSQL
     comment: str | None = None
     renamed_from: str | None = None  # its previous name, same schema and arguments: ALTER FUNCTION ... RENAME TO
+    overload: int | None = field(default=None, compare=False)  # its place in a list of overloads of one name
+    input_types: tuple[str, ...] = field(default=(), compare=False)  # what tells overloads apart (types.input_types)
+
+    @property
+    def qualified_name(self) -> str:
+        return f"{self.schema}.{self.name}"
+
+    @property
+    def key_path(self) -> str:
+        """Where schema.yaml declares it: functions.schema.name, with [i] for one of a list of overloads."""
+        return f"functions.{self.schema}.{self.name}" + (f"[{self.overload}]" if self.overload is not None else "")
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from ..errors import excerpt
 from . import model as s
 from .expression_scope import AGGREGATE, SET_RETURNING, SUBQUERY, WINDOW
 from .expressions import parse_expression
+from .functions import overloads_by_name
 from .reading import EXTERNAL_TABLES, Reader, each, split_qualified
 from .yaml_source import closest
 
@@ -26,7 +27,7 @@ def read_triggers(r: Reader, node: yaml.Node, tables: list[s.Table], functions: 
     result = []
     columns_of: dict[tuple[str, str], set[str] | None] = {(t.schema, t.name): {c.name for c in t.columns} for t in tables}
     columns_of.update(dict.fromkeys(EXTERNAL_TABLES))  # the platform's tables: their columns are not ours to list
-    declared_functions = {f"{f.schema}.{f.name}": f for f in functions}
+    declared_functions = overloads_by_name(functions)
     for name, key_node, value in r.src.items(node, "triggers"):
         path = f"triggers.{name}"
         f = r.src.fields(value, path, TRIGGER_KEYS, TRIGGER_REQUIRED)
@@ -38,10 +39,17 @@ def read_triggers(r: Reader, node: yaml.Node, tables: list[s.Table], functions: 
                           closest(f"{table_schema}.{table}", sorted(f"{a}.{b}" for a, b in columns_of)))
             continue
         fschema, fname = split_qualified(r.src.text(f["function"], f"{path}.function") or "")
-        function = declared_functions.get(f"{fschema}.{fname}")
-        if function is None:
+        overloads = declared_functions.get(f"{fschema}.{fname}")
+        if overloads is None:
             r.src.problem(f["function"], f"{path}.function", f"function {fschema}.{fname} is not declared under `functions:`",
                           closest(f"{fschema}.{fname}", sorted(declared_functions)))
+            continue
+        # A trigger calls its function without arguments (it reads TG_ARGV): of several overloads, that one.
+        function = overloads[0] if len(overloads) == 1 else next((o for o in overloads if not o.input_types), None)
+        if function is None:
+            r.src.problem(f["function"], f"{path}.function", f"no overload of {fschema}.{fname} takes no arguments, "
+                          "and a trigger calls its function without any", "declare an overload without `arguments:` "
+                          "returning trigger (the trigger's `arguments:` reach it in TG_ARGV)")
             continue
         if function.returns.lower() != "trigger":
             r.src.problem(f["function"], f"{path}.function", f"{fschema}.{fname} does not return trigger")

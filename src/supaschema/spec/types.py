@@ -204,3 +204,47 @@ def _whole_type(tokens: list[Token]) -> TypeName:
     result = parser.type_name()
     parser.end()
     return result
+
+
+# How PostgreSQL names the same input type in other words; function arguments ignore modifiers too.
+_TYPE_ALIASES = {"int": "integer", "int4": "integer", "int8": "bigint", "int2": "smallint", "bool": "boolean",
+                 "float8": "double precision", "float": "double precision", "float4": "real", "decimal": "numeric",
+                 "dec": "numeric", "varchar": "character varying", "char varying": "character varying",
+                 "char": "character", "bpchar": "character", "timestamptz": "timestamp with time zone",
+                 "timetz": "time with time zone"}
+
+
+def input_types(signature: str) -> tuple[str, ...]:
+    """The input argument types of a printed signature (`p_user uuid, out total numeric`), each in one
+    spelling of its type, close to how PostgreSQL prints them: what tells two overloads apart (PostgreSQL
+    ignores names, OUT arguments and modifiers there). Best effort beyond the aliases above (a type
+    named through a search_path, a domain): PostgreSQL resolves the rest."""
+    pieces: list[list[Token]] = [[]]
+    depth = 0
+    for token in lex(signature):
+        if token.kind == "punct" and token.text == "," and depth == 0:
+            pieces.append([])
+            continue
+        depth += (token.kind, token.text) == ("punct", "(")
+        depth -= (token.kind, token.text) == ("punct", ")")
+        pieces[-1].append(token)
+    result = []
+    for tokens in pieces if signature.strip() else []:
+        if tokens and tokens[0].kind == "word" and tokens[0].text in MODES and len(tokens) > 1:
+            if tokens[0].text == "out":
+                continue
+            tokens = tokens[1:]
+        try:
+            type_name = _whole_type(tokens)
+        except TypeSyntaxError:
+            type_name = _whole_type(tokens[1:])
+        result.append(_type_identity(type_name))
+    return tuple(result)
+
+
+def _type_identity(t: TypeName) -> str:
+    name = _TYPE_ALIASES.get(t.name, t.name) if t.schema in (None, "pg_catalog") else t.name
+    if name in _ZONED:  # as PostgreSQL prints them (format_type): the zone always said
+        name += " with time zone" if t.time_zone == "with" else " without time zone"
+    schema = None if t.schema in ("public", "pg_catalog") else t.schema
+    return (f"{schema}.{name}" if schema else name) + "[]" * len(t.arrays)

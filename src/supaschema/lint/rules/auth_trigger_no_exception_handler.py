@@ -10,7 +10,7 @@ def check(ctx):
     for trigger in ctx.all(snap.Trigger):
         if (trigger.schema, trigger.table) != ("auth", "users"):
             continue
-        for function in ctx.function(trigger.function):
+        for function in ctx.trigger_function(trigger.function):
             if function.language.lower() != "plpgsql" or not has_exception_handler(function.body):
                 yield Hit(trigger.path, f"Trigger `{trigger.name}` on `auth.users` calls `{trigger.function}`, which has "
                                         f"no EXCEPTION handler: an error in it makes signup fail.",
