@@ -70,6 +70,7 @@ def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, column
     rows: list[tuple] = []
     lines: list[int] = []
     domains = [domain_of(table.column(c).type) for c in columns]
+    nullable = [table.column(c).nullable for c in columns]
     # The seed key and every other unique constraint the rows fill: equal under PostgreSQL's equality is a duplicate.
     uniques = [tuple(key)] + [u for u in unique_column_sets(table) if set(u) <= set(columns) and set(u) != set(key)]
     seen: dict[tuple, dict[tuple, int]] = {u: {} for u in uniques}
@@ -80,8 +81,8 @@ def read_seed_rows(r: Reader, node: yaml.Node, path: str, table: s.Table, column
             r.src.problem(row_node, rpath, f"has {len(cells)} values but `columns` names {len(columns)} ({', '.join(columns)})",
                              "give one value per column, in that order")
             continue
-        values = [read_seed_value(r, cell, f"{rpath}.{column}", domain, table.column(column).nullable)
-                  for column, domain, cell in zip(columns, domains, cells)]
+        values = [read_seed_value(r, cell, f"{rpath}.{column}", domain, null_ok)
+                  for column, domain, null_ok, cell in zip(columns, domains, nullable, cells)]
         if any(v is _INVALID for v in values):
             continue
         if not _unique_in_seed(r, row_node, rpath, i, dict(zip(columns, zip(values, domains))), seen):

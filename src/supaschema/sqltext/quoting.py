@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from decimal import Decimal
-from functools import cache
+from functools import cache, lru_cache
 from importlib import resources
 
 _BARE_IDENT = re.compile(r"[a-z_][a-z0-9_$]*")
@@ -21,6 +21,7 @@ def reserved_keywords() -> frozenset[str]:
     return frozenset(line for line in text.splitlines() if line and not line.startswith("#"))
 
 
+@lru_cache(maxsize=16384)  # a big schema quotes the same few thousand names ~50,000 times
 def ident(name: str) -> str:
     # fullmatch, not match with "$": "$" also matches before a trailing newline.
     if _BARE_IDENT.fullmatch(name) and name not in reserved_keywords():

@@ -15,6 +15,9 @@ from collections.abc import Iterator
 _DOLLAR_TAG = re.compile(r"\$([A-Za-z_][A-Za-z0-9_]*)?\$")
 _SPECIAL = re.compile(r"--|/\*|['\";$]")
 _QUOTE_OR_COMMENT = re.compile(r"--|/\*|['\"$]")  # for quoted_spans: plain text runs on across ';'
+# One character class, not the alternation above: the regex engine scans a class ~5x faster.
+_MAY_QUOTE_OR_COMMENT = re.compile(r"[-/'\"$]")
+_PLAIN_LITERAL = re.compile(r"'[^']*+(?:''[^']*+)*+'")  # possessive: an unterminated literal does not match a shorter one
 
 
 def _pieces(sql: str, special: re.Pattern = _SPECIAL) -> Iterator[tuple[str, int, int]]:
@@ -71,8 +74,40 @@ def split_statements(sql: str) -> list[str]:
 
 
 def quoted_spans(sql: str) -> list[tuple[int, int]]:
-    """Where string literals, quoted names and dollar-quoted bodies lie: text no tidying may touch."""
-    return [(begin, end) for kind, begin, end in _pieces(sql, _QUOTE_OR_COMMENT) if kind == "quoted"]
+    """Where string literals, quoted names and dollar-quoted bodies lie: text no tidying may touch.
+
+    The same lexer as `_pieces`, unrolled: a seed file holds tens of thousands of literals, and a plain
+    one ('…' with doubled quotes, not after E) is skipped by one regular expression match."""
+    spans: list[tuple[int, int]] = []
+    search, plain, n, i = _MAY_QUOTE_OR_COMMENT.search, _PLAIN_LITERAL.match, len(sql), 0
+    while match := search(sql, i):
+        start = match.start()
+        ch = sql[start]
+        if ch in "-/" and not sql.startswith(("--", "/*"), start):
+            i = start + 1
+            continue
+        if ch == "-":
+            ends = [e for e in (sql.find("\n", start), sql.find("\r", start)) if e >= 0]
+            i = min(ends) + 1 if ends else n
+            continue
+        if ch == "/":
+            i = _skip_block_comment(sql, start)
+            continue
+        if ch == "$":
+            if start and (sql[start - 1].isalnum() or sql[start - 1] == "_") or not (tag := _DOLLAR_TAG.match(sql, start)):
+                i = start + 1
+                continue
+            close = sql.find(tag.group(0), tag.end())
+            i = n if close < 0 else close + len(tag.group(0))
+        elif ch == '"':
+            i = _skip_quoted(sql, start, '"', backslash=False)
+        elif start and sql[start - 1] in "eE" and (start < 2 or not (sql[start - 2].isalnum() or sql[start - 2] == "_")):
+            i = _skip_quoted(sql, start, "'", backslash=True)
+        else:
+            literal = plain(sql, start)
+            i = literal.end() if literal else _skip_quoted(sql, start, "'", backslash=False)
+        spans.append((start, i))
+    return spans
 
 
 def _skip_quoted(sql: str, i: int, quote: str, backslash: bool) -> int:
