@@ -98,12 +98,13 @@ class _GenLint:
 
 
 def _first_rendering(out: Path, baseline: dict[str, str], lint: _GenLint, check: bool, shadow_url: Optional[str]) -> None:
-    from ..postgres.shadow import shadow
     from ..render.files import missing_files, write_all
 
     # The first rendering needs no database; lint would start one (seconds for a big schema),
     # so it runs here only when asked to gate. Every later gen builds the desired state anyway.
     if lint.strict:
+        from ..postgres.shadow import shadow  # only here: its imports are a cold gen's to spare
+
         with shadow(shadow_url) as throwaway:
             lint.run(throwaway)
     elif not lint.skip and not check:

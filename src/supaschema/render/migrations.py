@@ -9,6 +9,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..disk_cache import template_bytecode
 from ..spec import model as s
 from ..spec.functions import overloads_by_name
 from ..sqltext import quoting as sql_text
@@ -104,6 +105,7 @@ def environment(templates: Path) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
         extensions=["jinja2.ext.do"],
+        bytecode_cache=template_bytecode(),
     )
     env.filters.update(
         ident=sql_text.ident,
