@@ -162,12 +162,19 @@ def test_push_refuses_unexpected_history_table(project, empty_db):
     assert result.code == 2 and "unexpected columns (version integer, applied_at timestamp with time zone)" in result.err
 
 
-def test_push_to_read_only_database(project, empty_db):
+@pytest.mark.parametrize("args, message", [
+    ((), "the database is read-only, so nothing can be pushed"),
+    # Adopting needs a database that matches generated/ (a drifted one is refused before any write).
+    (("--adopt",), "the database is read-only, so nothing can be adopted"),
+])
+def test_writing_to_a_read_only_database(project, empty_db, args, message):
+    if args:
+        assert run_cli("push", "--db", empty_db, cwd=project).code == 0
     dbname = empty_db.rsplit("/", 1)[1]
     with psycopg.connect(empty_db, autocommit=True) as conn:
         conn.execute(f"ALTER DATABASE {dbname} SET default_transaction_read_only = on")
-    result = run_cli("push", "--db", empty_db, cwd=project)
-    assert result.code == 2 and "the database is read-only" in result.err and "Traceback" not in result.err
+    result = run_cli("push", "--db", empty_db, *args, cwd=project)
+    assert result.code == 2 and message in result.err and "Traceback" not in result.err
 
 
 def test_push_to_unreachable_database(project):

@@ -13,7 +13,8 @@ advisory lock keeps two pushes from applying the same file.
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
@@ -78,13 +79,10 @@ class Limits:
 
 def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = False, limits: Limits = Limits(),
          notify: Callable[[str], None] = lambda text: None) -> PushResult:
-    import psycopg
-
     from .online.blockers import BlockerWatch
 
     where = f"database {target.label}"
-    conn = connect(target, what="database", read_only=dry_run)
-    try:
+    with _writer(target, where, "push", read_only=dry_run) as conn:
         _require_supabase(conn, where)
         if not dry_run:
             conn.autocommit = True
@@ -112,12 +110,28 @@ def push(target: Target, migrations: list[MigrationFile], *, dry_run: bool = Fal
                           lambda m=migration, s=statements: _record(conn, m, s)).run(statements)
                 applied.append(migration)
         return PushResult(tuple(pending), tuple(applied), findings, hazards)
+
+
+# What a writer is called in its two refusals: the past participle, and how it reaches the primary.
+_WRITERS = {"push": ("pushed", "push to"), "adopt": ("adopted", "adopt on")}
+
+
+@contextmanager
+def _writer(target: Target, where: str, verb: str, read_only: bool = False) -> Iterator["psycopg.Connection"]:
+    """The connection push and adopt write through, closed at the end; the two refusals a writer
+    meets become one message each."""
+    import psycopg
+
+    done, reach = _WRITERS[verb]
+    conn = connect(target, what="database", read_only=read_only)
+    try:
+        yield conn
     except psycopg.errors.ReadOnlySqlTransaction:
-        raise UserError(Problem(where, "the database is read-only, so nothing can be pushed",
-                                "push to the primary (not a read replica) with a role that may write")) from None
+        raise UserError(Problem(where, f"the database is read-only, so nothing can be {done}",
+                                f"{reach} the primary (not a read replica) with a role that may write")) from None
     except psycopg.errors.InsufficientPrivilege as exc:
         raise UserError(Problem(where, f"permission denied: {target.mask(exc.diag.message_primary or str(exc))}",
-                                "push as the database owner (on Supabase: postgres)")) from None
+                                f"{verb} as the database owner (on Supabase: postgres)")) from None
     finally:
         conn.close()
 
@@ -212,11 +226,8 @@ def adopt(target: Target, migrations: list[MigrationFile], verify: Callable[[], 
     Returns (drift, versions recorded): with drift, nothing is recorded. Everything happens under the
     push lock, the verification included, so no push can slip in between proof and record.
     """
-    import psycopg
-
     where = f"database {target.label}"
-    conn = connect(target, what="database", read_only=False)
-    try:
+    with _writer(target, where, "adopt") as conn:
         _require_supabase(conn, where)
         conn.autocommit = True
         _lock(conn, where)
@@ -243,14 +254,6 @@ def adopt(target: Target, migrations: list[MigrationFile], verify: Callable[[], 
                              (migration.version, migration.sha256()))
                 done.append(migration.version)
         return [], done
-    except psycopg.errors.ReadOnlySqlTransaction:
-        raise UserError(Problem(where, "the database is read-only, so nothing can be adopted",
-                                "adopt on the primary (not a read replica) with a role that may write")) from None
-    except psycopg.errors.InsufficientPrivilege as exc:
-        raise UserError(Problem(where, f"permission denied: {target.mask(exc.diag.message_primary or str(exc))}",
-                                "adopt as the database owner (on Supabase: postgres)")) from None
-    finally:
-        conn.close()
 
 
 def _located_statements(pending: list[MigrationFile]) -> list[tuple[Located, str]]:
