@@ -5,6 +5,7 @@ Pure: the same spec and templates give byte-identical files on any machine.
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 import jinja2
