@@ -84,3 +84,32 @@ def test_golden_project_shows_no_drift_against_its_rendering(case, throwaway):
     finally:
         throwaway.drop(target)
     assert result.code == 0 and "No drift: the database matches" in result.out, result.out + result.err
+
+
+def test_another_creators_defaults_end_to_end(throwaway, tmp_path):
+    """`for_role:` -> that creator's FOR ROLE defaults are compared and repaired, its name quoted; the plan
+    says who may run it; a creator nobody named is listed, not compared."""
+    schema = tmp_path / "schema.yaml"
+    text = (CASE / "schema.yaml").read_text("utf-8").replace(
+        "    sequences:\n", "    for_role:\n      App Admin: {tables: {anon: [select]}}\n    sequences:\n")
+    schema.write_text(text)
+    target = throwaway.create(rendered(), prefix="creators")
+    try:
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            for role in ("App Admin", "etl_loader"):
+                conn.execute(f"DO $$ BEGIN CREATE ROLE \"{role}\" NOLOGIN; EXCEPTION WHEN duplicate_object THEN NULL; END $$")
+            conn.execute('ALTER DEFAULT PRIVILEGES FOR ROLE "App Admin" IN SCHEMA public GRANT INSERT ON TABLES TO anon')
+            conn.execute("ALTER DEFAULT PRIVILEGES FOR ROLE etl_loader IN SCHEMA public GRANT SELECT ON TABLES TO anon")
+        before = run_cli("diff", "--db", target.url, "--schema", str(schema))
+        assert before.code == 1, before.err
+        assert '  default_privilege new tables made by "App Admin" in public to anon' in before.out.splitlines()
+        assert "etl_loader" in before.out.split("NOT COMPARED")[1]
+        plan = run_cli("plan", "--db", target.url, "--schema", str(schema))
+        assert 'ALTER DEFAULT PRIVILEGES FOR ROLE "App Admin" IN SCHEMA public GRANT SELECT ON TABLES TO anon;' in plan.out
+        assert '-- Runs as App Admin, a member of it, or a superuser (FOR ROLE).' in plan.out
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            conn.execute(plan.out)
+        after = run_cli("diff", "--db", target.url, "--schema", str(schema))
+        assert after.code == 0, after.out + after.err
+    finally:
+        throwaway.drop(target)

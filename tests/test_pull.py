@@ -94,6 +94,22 @@ def test_pulled_project_reads_like_a_hand_written_file(throwaway, tmp_path):
     assert "    key: [model_id, provider_id]\n" in text
 
 
+def test_other_creators_default_privileges_are_written_under_for_role(throwaway, tmp_path):
+    """The round trip alone would pass without them: a creator no file names is not watched."""
+    migrations = _case_sql("other_creators.sql")
+    throwaway.ensure_project_roles(_roles(migrations))
+    source = throwaway.create(migrations, prefix="pullsrc")
+    try:
+        assert run_cli("pull", "--db", source.url, cwd=tmp_path).code == 0
+    finally:
+        throwaway.drop(source)
+    declared = yaml.safe_load((tmp_path / "schema.yaml").read_text("utf-8"))["default_privileges"]
+    assert declared["public"]["for_role"] == {"app_admin": {
+        "tables": {"service_role": ["delete", "insert", "update"], "app_reader": ["select"]},
+        "sequences": {"app_reader": ["usage"]}}}
+    assert declared["reporting"] == {"for_role": {"app_admin": {"functions": {"app_reader": ["execute"]}}}}
+
+
 # A construct schema.yaml cannot express: (name, SQL, what the error names). Nothing is written.
 REFUSED = [
     ("exclusion constraint", "CREATE TABLE public.r (a int, EXCLUDE USING btree (a WITH =))", ("constraint public.r.r_a_excl", "exclusion")),

@@ -169,7 +169,8 @@ def _composite_type() -> dict:
 
 def _default_privileges() -> dict:
     props = {kind: _grants(privileges) for kind, privileges in default_privileges.OBJECT_PRIVILEGES.items()}
-    return named(fields(set(default_privileges.OBJECT_PRIVILEGES), set(), props))
+    creator = fields(set(default_privileges.OBJECT_PRIVILEGES), set(), props)
+    return named(fields(default_privileges.SCHEMA_KEYS, set(), {**props, "for_role": named(creator)}))
 
 
 def _seed() -> dict:

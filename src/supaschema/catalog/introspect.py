@@ -128,7 +128,7 @@ def introspect(conn: "psycopg.Connection", scope: Scope) -> snap.Snapshot:
         pipeline.send(*KIND_QUERIES)
         (owner,), = pipeline.rows("project_owner")
         tables, objects = _load_objects(pipeline)
-        objects += [snap.DefaultPrivilege(*row[:3], *map(tuple, row[3:])) for row in pipeline.rows("default_privileges")]
+        objects += [snap.DefaultPrivilege(*row[:3], *map(tuple, row[3:6]), row[6]) for row in pipeline.rows("default_privileges")]
         not_compared = tuple(snap.NotCompared(kind, (ident(name) if schema is None else qualified(schema, name))
                                               + (f"({arguments})" if arguments is not None else ""))
                              for kind, schema, name, arguments in pipeline.rows("not_compared"))

@@ -322,10 +322,11 @@ class Grant:
 
 @dataclass(frozen=True, slots=True)
 class DefaultPrivilege:
-    """What the project's owner's new objects of one type in one schema will grant one role."""
+    """What new objects of one type in one schema, made by the project's owner or another creator
+    role, will grant one role."""
 
     KIND: ClassVar[str] = "default_privilege"
-    KEY: ClassVar[tuple[str, ...]] = ("schema", "object_type", "grantee")
+    KEY: ClassVar[tuple[str, ...]] = ("creator", "schema", "object_type", "grantee")
     schema: str
     object_type: str  # tables | sequences | functions | types
     grantee: str
@@ -334,10 +335,12 @@ class DefaultPrivilege:
     # For the planner: the part that comes from the owner's global (or built-in) defaults,
     # which only an ALTER DEFAULT PRIVILEGES without IN SCHEMA can revoke.
     global_privileges: tuple[str, ...] = field(default=(), compare=False)
+    creator: str = ""  # FOR ROLE creator; "": the project's owner, whatever its name on each side
 
     @property
     def path(self) -> str:
-        return f"new {self.object_type} in {ident(self.schema)} to {self.grantee}"
+        made_by = f" made by {ident(self.creator)}" if self.creator else ""
+        return f"new {self.object_type}{made_by} in {ident(self.schema)} to {self.grantee}"
 
 
 @dataclass(frozen=True, slots=True)

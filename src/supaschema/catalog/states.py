@@ -24,6 +24,7 @@ def scope_for(spec: Spec | None) -> Scope:
     if spec is None:
         return Scope()
     declared = ([r for t in spec.tables for r, _ in t.grants] + [r for t in spec.tables for c in t.columns for r, _ in c.grants] + [r for d in spec.default_privileges for r, _ in d.grants]
+                + [d.creator for d in spec.default_privileges if d.creator]
                 + [r for o in (*spec.sequences, *spec.domains, *spec.composite_types) for r, _ in o.grants] + list(spec.roles))
     roles = sorted({*API_ROLES, *(r for r in declared if r.lower() != "public")})
     tables = {(t.schema, t.name): t for t in spec.tables}

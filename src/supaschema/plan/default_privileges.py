@@ -1,7 +1,9 @@
 """Planning default privileges: for one schema, object type and role, revoke everything, then grant
 what is declared. A privilege that comes from the owner's global (or built-in) defaults, such as
 EXECUTE for PUBLIC on new functions, can only be revoked globally, so that REVOKE carries no
-IN SCHEMA (it then holds in every schema: say so in the plan)."""
+IN SCHEMA (it then holds in every schema: say so in the plan). Another creator's defaults
+(FOR ROLE) are per-schema entries only; changing them takes a role that is that creator, a member
+of it, or a superuser: the statement's comment says so."""
 
 from __future__ import annotations
 
@@ -30,4 +32,5 @@ def default_privilege_drift(p: Planner, drift: Drift | None, obj: snap.DefaultPr
     p.emit("alter_default_privileges", Phase.DEFAULT_PRIVILEGES, obj.path, (CHANGES_ACCESS,),
            schema=obj.schema, object_type=obj.object_type, grantee=obj.grantee,
            privileges=[priv for priv in wanted if priv not in grantable], grantable=list(grantable),
-           revoke_globally=revoke_globally)
+           revoke_globally=revoke_globally, creator=obj.creator,
+           note=f"Runs as {obj.creator}, a member of it, or a superuser (FOR ROLE)." if obj.creator else None)

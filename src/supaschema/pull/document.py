@@ -66,9 +66,8 @@ def document_of(snapshot: snap.Snapshot, seeds: dict[tuple[str, str], SeedScope]
         "extensions": extensions_entry(snapshot),
         "roles": Flow(privileges.roles()),
         "schemas": kinds.schemas_entry(snapshot, privileges, pulled.refuse),
-        "default_privileges": {schema: {object_type: Flow(grants) for object_type, grants in types.items()}
-                               for schema, types in privileges.changed_defaults(
-                                   ["public", *sorted(sc.name for sc in snapshot.of(snap.Schema).values())]).items()},
+        "default_privileges": privileges.default_privileges_entry(
+            ["public", *sorted(sc.name for sc in snapshot.of(snap.Schema).values())]),
         "enums": kinds.enums_entry(snapshot),
         "domains": kinds.domains_entry(snapshot, privileges, pulled.refuse),
         "composite_types": kinds.composite_types_entry(snapshot, privileges, pulled.refuse),

@@ -3,7 +3,7 @@
 A pulled object says only what differs from what it would get anyway, so that the file reads
 like one written by hand: a sequence or type that holds exactly the default privileges of its
 schema has no `grants:`, and `default_privileges:` lists only the schemas and object types whose
-defaults differ from a fresh Supabase project's. Tables and views always say their grants (as the
+defaults differ from a fresh Supabase project's (another creator role's, under `for_role:`). Tables and views always say their grants (as the
 project's own schema.yaml does), and functions always say who may execute them.
 """
 
@@ -14,6 +14,7 @@ from dataclasses import dataclass, field
 
 from ..catalog import snapshot as snap
 from ..spec.model import API_ROLES, RESET_ROLES
+from .yaml_text import Flow
 
 TABLE_PRIVILEGES = frozenset(("DELETE", "INSERT", "REFERENCES", "SELECT", "TRIGGER", "TRUNCATE", "UPDATE"))
 NEWER_PRIVILEGES = frozenset(("MAINTAIN",))  # PostgreSQL 17: part of ALL there, unknown before
@@ -53,6 +54,8 @@ class Privileges:
     by_object: dict[str, dict[str, snap.Grant]] = field(default_factory=lambda: defaultdict(dict))
     by_column: dict[str, dict[str, dict[str, snap.Grant]]] = field(default_factory=lambda: defaultdict(lambda: defaultdict(dict)))
     defaults: dict[tuple[str, str], dict[str, frozenset[str]]] = field(default_factory=lambda: defaultdict(dict))
+    # Other creator roles' per-schema defaults (FOR ROLE), by (creator, schema, object type).
+    made_by: dict[tuple[str, str, str], dict[str, frozenset[str]]] = field(default_factory=lambda: defaultdict(dict))
     inexpressible: list[tuple[str, str]] = field(default_factory=list)  # (where, construct) schema.yaml has no words for
 
     @classmethod
@@ -66,7 +69,9 @@ class Privileges:
             found._check(f"{grant.object_kind} {grant.object} grant to {grant.grantee}", grant,
                          "tables" if grant.object_kind == "table" else None)
         for default in snapshot.of(snap.DefaultPrivilege).values():
-            found.defaults[(default.schema, default.object_type)][default.grantee] = frozenset(default.privileges)
+            given = found.made_by[(default.creator, default.schema, default.object_type)] if default.creator \
+                else found.defaults[(default.schema, default.object_type)]
+            given[default.grantee] = frozenset(default.privileges)
             found._check(f"default privileges: {default.path}", default, default.object_type)
         return found
 
@@ -141,3 +146,19 @@ class Privileges:
                         role: self.words(have.get(role, frozenset()), object_type)
                         for role in sorted(have.keys() | fresh.keys(), key=role_order)}
         return result
+
+    def default_privileges_entry(self, schemas: list[str]) -> dict[str, dict]:
+        """schema.yaml's `default_privileges:`: the owner's where they differ from a fresh project's,
+        and every other creator's under `for_role:`."""
+        changed = self.changed_defaults(schemas)
+        entry: dict[str, dict] = {}
+        for schema in schemas:
+            types: dict = {object_type: Flow(grants) for object_type, grants in changed.get(schema, {}).items()}
+            for (creator, in_schema, object_type), given in sorted(self.made_by.items()):
+                granted = {role: self.words(privileges, object_type)
+                           for role, privileges in sorted(given.items(), key=lambda rp: role_order(rp[0])) if privileges}
+                if in_schema == schema and granted:
+                    types.setdefault("for_role", {}).setdefault(creator, {})[object_type] = Flow(granted)
+            if types:
+                entry[schema] = types
+        return entry

@@ -233,6 +233,7 @@ class DefaultPrivileges:
     schema: str
     object_type: str  # tables | sequences | functions | types
     grants: tuple[tuple[str, tuple[str, ...]], ...]  # (role, privileges)
+    creator: str | None = None  # FOR ROLE creator; None: the project's owner (the role running the migrations)
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,8 @@
 -- Objects in the managed schemas of kinds supaschema does not model yet, so that diff can say
 -- so instead of staying silent. One branch per kind: remove a kind's branch when it is modelled.
 -- Extension members are left out. (Views, enums, sequences, domains and composite types have their own queries.)
--- Also each role outside the watched ones that holds a privilege in scope: its grants are not compared
+-- Also each role outside the watched ones that holds a privilege in scope, or makes default privileges
+-- of its own there: its grants are not compared
 -- unless asked for (diff --roles, or roles: in schema.yaml), but they are never silently ignored.
 WITH relations AS (
     SELECT 'foreign table' AS kind,
@@ -56,6 +57,12 @@ WITH relations AS (
     SELECT DISTINCT pg_catalog.pg_get_userbyid((e.a).grantee)::text AS role
     FROM (SELECT pg_catalog.aclexplode(acl) AS a, owner FROM acls WHERE acl IS NOT NULL) e
     WHERE (e.a).grantee <> 0 AND (e.a).grantee <> e.owner AND NOT %(all_roles)s
+    UNION
+    -- a creator role with default privileges of its own in a managed schema (FOR ROLE x IN SCHEMA s)
+    SELECT pg_catalog.pg_get_userbyid(d.defaclrole)::text
+    FROM pg_catalog.pg_default_acl d JOIN pg_catalog.pg_namespace n ON n.oid = d.defaclnamespace
+    WHERE n.nspname = ANY(%(schemas)s) AND NOT %(all_roles)s
+      AND pg_catalog.pg_get_userbyid(d.defaclrole)::text <> %(project_owner)s
 )
 SELECT kind, schema, name, arguments
 FROM everything e

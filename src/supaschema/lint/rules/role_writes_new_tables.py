@@ -13,7 +13,8 @@ WRITES = ("DELETE", "INSERT", "TRUNCATE", "UPDATE")
 
 
 def check(role: str, ctx):
-    defaults = [d for d in ctx.all(snap.DefaultPrivilege) if d.object_type == "tables" and ctx.exposed(d.schema)]
+    # The project owner's (creator ""): the role that makes the project's tables; the text says so.
+    defaults = [d for d in ctx.all(snap.DefaultPrivilege) if d.object_type == "tables" and ctx.exposed(d.schema) and not d.creator]
     for schema in sorted({d.schema for d in defaults}):
         # PUBLIC's defaults reach every role.
         holders = [d for d in defaults if d.schema == schema and d.grantee in (role, "public")
