@@ -50,6 +50,17 @@ def test_supabase_defaults_are_drift_and_plan_repairs_them(throwaway):
         throwaway.drop(target)
 
 
+def repaired(target, schema: Path) -> str:
+    """`plan` applied to the target, which then shows no drift; the plan's text."""
+    plan = run_cli("plan", "--db", target.url, "--schema", str(schema))
+    assert plan.code == 0, plan.err
+    with psycopg.connect(target.url, autocommit=True) as conn:
+        conn.execute(plan.out)
+    after = run_cli("diff", "--db", target.url, "--schema", str(schema))
+    assert after.code == 0, after.out + after.err
+    return plan.out
+
+
 def test_a_named_role_is_managed_end_to_end(throwaway, tmp_path):
     """roles: [reporting] -> its grants are compared and repaired; the shadow creates the role, a
     real project must have it already (roles are the platform's)."""
@@ -65,11 +76,7 @@ def test_a_named_role_is_managed_end_to_end(throwaway, tmp_path):
         before = run_cli("diff", "--db", target.url, "--schema", str(schema))
         assert before.code == 1, before.err
         assert "+ extra   INSERT to reporting: granted" in before.out and "- missing SELECT to reporting: granted" in before.out
-        plan = run_cli("plan", "--db", target.url, "--schema", str(schema))
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute(plan.out)
-        after = run_cli("diff", "--db", target.url, "--schema", str(schema))
-        assert after.code == 0, after.out + after.err
+        repaired(target, schema)
     finally:
         throwaway.drop(target)
 
@@ -104,12 +111,8 @@ def test_another_creators_defaults_end_to_end(throwaway, tmp_path):
         assert before.code == 1, before.err
         assert '  default_privilege new tables made by "App Admin" in public to anon' in before.out.splitlines()
         assert "etl_loader" in before.out.split("NOT COMPARED")[1]
-        plan = run_cli("plan", "--db", target.url, "--schema", str(schema))
-        assert 'ALTER DEFAULT PRIVILEGES FOR ROLE "App Admin" IN SCHEMA public GRANT SELECT ON TABLES TO anon;' in plan.out
-        assert '-- Runs as App Admin, a member of it, or a superuser (FOR ROLE).' in plan.out
-        with psycopg.connect(target.url, autocommit=True) as conn:
-            conn.execute(plan.out)
-        after = run_cli("diff", "--db", target.url, "--schema", str(schema))
-        assert after.code == 0, after.out + after.err
+        plan = repaired(target, schema)
+        assert 'ALTER DEFAULT PRIVILEGES FOR ROLE "App Admin" IN SCHEMA public GRANT SELECT ON TABLES TO anon;' in plan
+        assert '-- Runs as App Admin, a member of it, or a superuser (FOR ROLE).' in plan
     finally:
         throwaway.drop(target)
