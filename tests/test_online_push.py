@@ -287,3 +287,33 @@ def test_a_concurrent_build_behind_an_old_transaction_times_out_and_the_next_pus
     pushed = run_cli("push", "--db", db, cwd=project)
     assert pushed.code == 0, pushed.err
     assert invalid_indexes(db) == [] and history(db) == before + ["20300101000000"]
+
+
+def test_a_unique_key_on_a_table_with_rows_is_built_concurrently_then_attached(project, db):
+    edit_schema(project, "    indexes:\n      usage_records_user_id_created_at_idx:\n",
+                "    unique:\n      - [user_id, created_at]\n    indexes:\n      usage_records_user_id_created_at_idx:\n")
+    assert run_cli("gen", "--name", "one_call_per_instant", "--no-lint", cwd=project).code == 0
+    index, attach = (f.read_text() for f in sorted((project / "generated").glob("*_one_call_per_instant*.sql")))
+    assert [line for line in index.splitlines() if line and not line.startswith("--")] == [
+        "CREATE UNIQUE INDEX CONCURRENTLY IF NOT EXISTS usage_records_user_id_created_at_key ON public.usage_records "
+        "USING btree (user_id, created_at);"]
+    assert ("ALTER TABLE public.usage_records ADD CONSTRAINT usage_records_user_id_created_at_key UNIQUE "
+            "USING INDEX usage_records_user_id_created_at_key;") in attach
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("INSERT INTO public.usage_records (user_id, provider_id, model_id, created_at) "
+                     "SELECT %s, 'openai', 'gpt-4o', '2030-01-01' FROM generate_series(1, 2)", (USER,))
+        # A build that failed earlier on those duplicates left its INVALID index under the key's name.
+        with pytest.raises(psycopg.errors.UniqueViolation):
+            conn.execute("CREATE UNIQUE INDEX CONCURRENTLY usage_records_user_id_created_at_key ON public.usage_records (user_id, created_at)")
+    before = history(db)
+    refused = run_cli("push", "--db", db, cwd=project)
+    assert refused.code == 2 and "would fail" in refused.err and history(db) == before, refused.err
+    with psycopg.connect(db, autocommit=True) as conn:
+        conn.execute("DELETE FROM public.usage_records WHERE ctid = (SELECT max(ctid) FROM public.usage_records)")
+    pushed = run_cli("push", "--db", db, cwd=project)
+    assert pushed.code == 0 and "dropping INVALID index usage_records_user_id_created_at_key" in pushed.err, pushed.err
+    with psycopg.connect(db) as conn:
+        assert conn.execute("SELECT i.indisvalid FROM pg_constraint c JOIN pg_index i ON i.indexrelid = c.conindid "
+                            "WHERE c.conname = 'usage_records_user_id_created_at_key'").fetchone() == (True,)
+    assert invalid_indexes(db) == [] and "No drift" in run_cli("diff", "--db", db, cwd=project).out
+    assert run_cli("gen", "--check", cwd=project).code == 0
