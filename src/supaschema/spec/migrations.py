@@ -27,76 +27,82 @@ def read_migrations(r: Reader, node: yaml.Node | None, root: yaml.Node, tables, 
     if node is None:
         r.src.problem(root, "migrations", "missing required key 'migrations'", "list the migration files and what each holds")
         return []
-    table_names = {t.key for t in tables}
+    # What a migration's lists may name, by kind, as each list spells it once qualified.
+    known = {"tables": {t.key for t in tables}, "seeds": {s.table_key(sd.schema, sd.table) for sd in seeds},
+             "functions": {f"{f.schema}.{f.name}" for f in functions}, "triggers": {t.name for t in triggers},
+             "views": {v.qualified_name for v in views}, "enums": {e.qualified_name for e in enums},
+             "schemas": {sc.name for sc in schemas}, "default_privileges": {d.schema for d in default_privileges},
+             "sequences": {f"{q.schema}.{q.name}" for q in sequences}, "domains": {f"{d.schema}.{d.name}" for d in domains},
+             "composite_types": {f"{c.schema}.{c.name}" for c in composite_types}, "extensions": {e.name for e in extensions}}
     policy_keys = {(t.key, p.name) for t in tables for p in t.policies}
-    function_names = {f"{f.schema}.{f.name}" for f in functions}
-    trigger_names = {t.name for t in triggers}
-    seed_names = {s.table_key(sd.schema, sd.table) for sd in seeds}
-    view_names = {v.qualified_name for v in views}
-    enum_names = {e.qualified_name for e in enums}
-    schema_names = {sc.name for sc in schemas}
-    privilege_schemas = {d.schema for d in default_privileges}
-    sequence_names = {f"{q.schema}.{q.name}" for q in sequences}
-    domain_names = {f"{d.schema}.{d.name}" for d in domains}
-    composite_names = {f"{c.schema}.{c.name}" for c in composite_types}
-    extension_names = {e.name for e in extensions}
     placed: dict[tuple[str, object], int] = {}
     result = []
     last_version = ""
     for i, item in enumerate(r.src.sequence(node, "migrations")):
         path = f"migrations[{i}]"
         f = r.src.fields(item, path, MIGRATION_KEYS, MIGRATION_REQUIRED)
-        version = r.src.text(f["version"], f"{path}.version") if "version" in f else None
-        name = r.src.text(f["name"], f"{path}.name") if "name" in f else None
-        if version is not None and not VERSION.fullmatch(version):
-            r.src.problem(f["version"], f"{path}.version", f"{excerpt(version)} is not a 14-digit timestamp (ASCII digits 0-9)", 'write it quoted, e.g. "20251018000001"')
-            version = None
-        if version is not None:
-            if version <= last_version:
-                r.src.problem(f["version"], f"{path}.version", f"{version} does not come after {last_version}", "versions must increase down the list")
-            last_version = max(version, last_version)
-        if name is not None and not MIGRATION_NAME.fullmatch(name):
-            r.src.problem(f["name"], f"{path}.name", f"{excerpt(name)} must be 1 to 100 lowercase ASCII letters, digits and _", "e.g. create_pricing_tables")
-            name = None
+        version, name, last_version = _version_and_name(r, f, path, last_version)
         description = (r.src.text(f["description"], f"{path}.description") or "") if "description" in f else ""
-        contents: dict[str, list] = {}
-        for kind, known in (("tables", table_names), ("seeds", seed_names), ("functions", function_names),
-                            ("triggers", trigger_names), ("views", view_names), ("enums", enum_names),
-                            ("schemas", schema_names), ("default_privileges", privilege_schemas), ("sequences", sequence_names),
-                            ("domains", domain_names), ("composite_types", composite_names), ("extensions", extension_names)):
-            refs = []
-            for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
-                ref_q = (".".join(split_qualified(ref)) if kind in ("functions", "views", "enums", "sequences", "domains", "composite_types")
-                         else s.table_key(*s.split_table_key(ref)) if kind in ("tables", "seeds") else ref)
-                if ref_q not in known:
-                    r.src.problem(f[kind], f"{path}.{kind}", f"{excerpt(ref)} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
-                    continue
-                place(r, placed, (kind, ref_q), i, f[kind], path)
-                refs.append(ref_q)
-            contents[kind] = refs
-        policies = []
-        for entry in r.src.sequence(f["policies"], f"{path}.policies") if "policies" in f else []:
-            for table_ref, _, pnode in r.src.items(entry, f"{path}.policies"):
-                table = s.table_key(*s.split_table_key(table_ref))
-                pname = r.src.text(pnode, f"{path}.policies.{table_ref}")
-                if (table, pname) not in policy_keys:
-                    r.src.problem(pnode, f"{path}.policies", f"policy {excerpt(pname)} on table {excerpt(table)} is not declared",
-                                     closest(f"{pname}", sorted(p for t, p in policy_keys if t == table)))
-                    continue
-                place(r, placed, ("policies", (table, pname)), i, pnode, path)
-                policies.append((table, pname))
+        contents = {kind: _placed_refs(r, f, path, i, kind, names, placed) for kind, names in known.items()}
+        policies = _placed_policies(r, f, path, i, policy_keys, placed)
         if version and name:
             result.append(s.Migration(version, name, description, tuple(contents["tables"]), tuple(policies),
                                       tuple(contents["seeds"]), tuple(contents["functions"]), tuple(contents["triggers"]),
                                       tuple(contents["views"]), tuple(contents["enums"]), tuple(contents["schemas"]),
                                       tuple(contents["default_privileges"]), tuple(contents["sequences"]),
                                       tuple(contents["domains"]), tuple(contents["composite_types"]), tuple(contents["extensions"])))
-    check_placement(r, node, placed, table_names, policy_keys, function_names, trigger_names, seed_names, tables, triggers, views,
-                    enums, schema_names)
-    check_placed_kinds(r, node, placed, privilege_schemas, {"sequences": sequence_names, "domains": domain_names,
-                                                          "composite_types": composite_names, "extensions": extension_names},
-                       sequences, extensions)
+    check_placement(r, node, placed, known["tables"], policy_keys, known["functions"], known["triggers"], known["seeds"], tables,
+                    triggers, views, enums, known["schemas"])
+    check_placed_kinds(r, node, placed, known["default_privileges"],
+                       {kind: known[kind] for kind in ("sequences", "domains", "composite_types", "extensions")}, sequences, extensions)
     return result
+
+
+def _version_and_name(r: Reader, f: dict, path: str, last_version: str) -> tuple[str | None, str | None, str]:
+    """The migration's version and name, each None when invalid, and the latest version seen so far."""
+    version = r.src.text(f["version"], f"{path}.version") if "version" in f else None
+    name = r.src.text(f["name"], f"{path}.name") if "name" in f else None
+    if version is not None and not VERSION.fullmatch(version):
+        r.src.problem(f["version"], f"{path}.version", f"{excerpt(version)} is not a 14-digit timestamp (ASCII digits 0-9)", 'write it quoted, e.g. "20251018000001"')
+        version = None
+    if version is not None:
+        if version <= last_version:
+            r.src.problem(f["version"], f"{path}.version", f"{version} does not come after {last_version}", "versions must increase down the list")
+        last_version = max(version, last_version)
+    if name is not None and not MIGRATION_NAME.fullmatch(name):
+        r.src.problem(f["name"], f"{path}.name", f"{excerpt(name)} must be 1 to 100 lowercase ASCII letters, digits and _", "e.g. create_pricing_tables")
+        name = None
+    return version, name, last_version
+
+
+def _placed_refs(r: Reader, f: dict, path: str, index: int, kind: str, known: set, placed: dict) -> list:
+    """A migration's list of one kind, each name qualified, declared, and placed in one migration only."""
+    refs = []
+    for ref in r.src.texts(f[kind], f"{path}.{kind}") if kind in f else []:
+        ref_q = (".".join(split_qualified(ref)) if kind in ("functions", "views", "enums", "sequences", "domains", "composite_types")
+                 else s.table_key(*s.split_table_key(ref)) if kind in ("tables", "seeds") else ref)
+        if ref_q not in known:
+            r.src.problem(f[kind], f"{path}.{kind}", f"{excerpt(ref)} is not declared under `{kind}:`", closest(ref_q, sorted(known)))
+            continue
+        place(r, placed, (kind, ref_q), index, f[kind], path)
+        refs.append(ref_q)
+    return refs
+
+
+def _placed_policies(r: Reader, f: dict, path: str, index: int, policy_keys: set, placed: dict) -> list[tuple[str, str]]:
+    """A migration's `policies:` list: `- table: policy name` entries."""
+    policies = []
+    for entry in r.src.sequence(f["policies"], f"{path}.policies") if "policies" in f else []:
+        for table_ref, _, pnode in r.src.items(entry, f"{path}.policies"):
+            table = s.table_key(*s.split_table_key(table_ref))
+            pname = r.src.text(pnode, f"{path}.policies.{table_ref}")
+            if (table, pname) not in policy_keys:
+                r.src.problem(pnode, f"{path}.policies", f"policy {excerpt(pname)} on table {excerpt(table)} is not declared",
+                              closest(f"{pname}", sorted(p for t, p in policy_keys if t == table)))
+                continue
+            place(r, placed, ("policies", (table, pname)), index, pnode, path)
+            policies.append((table, pname))
+    return policies
 
 
 def check_placed_kinds(r: Reader, node, placed, privilege_schemas, names_of: dict[str, set[str]], sequences, extensions) -> None:
