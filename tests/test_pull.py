@@ -251,3 +251,14 @@ def test_yaml_writer_round_trips_every_value():
     for (key, node), expected in zip(flow.value, TRICKY_VALUES):
         inner = node.value[0][1]
         assert isinstance(inner, yaml.ScalarNode) and inner.value == expected, key.value
+    # Any YAML reader (an editor, a script) loads the same strings, as keys too.
+    assert yaml.safe_load(dump(document)) == {"block": document["block"], "flow": {k: f.value for k, f in document["flow"].items()}}
+    as_keys = {v: v for v in TRICKY_VALUES}
+    assert yaml.safe_load(dump({"block": as_keys, "flow": Flow(as_keys)})) == {"block": as_keys, "flow": as_keys}
+
+
+def test_number_columns_seed_plain_numbers_and_text_columns_quote_them():
+    from supaschema.pull.yaml_text import Flow, Number, dump
+
+    assert dump({"rows": Flow([Number("0.0025"), Number("-12"), Number("1e-05"), "0.0025", "0x10"])}) == \
+        'rows: [0.0025, -12, "1e-05", "0.0025", "0x10"]\n'

@@ -6,21 +6,29 @@ from ..catalog import snapshot as snap
 from ..catalog.introspect import SeedScope
 from ..errors import Problem, UserError
 from . import definitions as d
-from .yaml_text import Flow
+from .yaml_text import Flow, Number
 
 # Defaults that make a new value per row: seeding them would pin one database's values.
 VOLATILE_DEFAULTS = ("gen_random_uuid()", "now()", "CURRENT_TIMESTAMP", "nextval(", "uuid_generate_v4()")
+# Columns whose values are written as YAML numbers (0.0025), as by hand; any other text is quoted where YAML would read a number.
+NUMBER_TYPES = ("smallint", "integer", "bigint", "numeric", "real", "double precision")
 
 
 def seed_entry(snapshot: snap.Snapshot, choice: SeedScope) -> dict:
     rows = sorted((r for r in snapshot.of(snap.SeedRow).values() if (r.schema, r.table) == (choice.schema, choice.table)),
                   key=lambda r: r.key)
+    numbers = {c.name for c in snapshot.of(snap.Column).values()
+               if (c.schema, c.table) == (choice.schema, choice.table) and c.type.startswith(NUMBER_TYPES) and not c.type.endswith("[]")}
     values = []
     for row in rows:
         by_column = dict(row.values)
         by_column.update(zip(choice.key, row.key))
-        values.append(Flow([by_column[c] for c in choice.columns]))
+        values.append(Flow([_number(by_column[c]) if c in numbers else by_column[c] for c in choice.columns]))
     return {"key": Flow(list(choice.key)), "columns": Flow(list(choice.columns)), "rows": values}
+
+
+def _number(value):
+    return Number(str(value)) if isinstance(value, (str, int, float)) and not isinstance(value, bool) else value
 
 
 def seed_choice(snapshot: snap.Snapshot, name: str) -> SeedScope:

@@ -11,6 +11,8 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+import yaml
+
 # Text YAML would read as something else (null, a boolean), or that starts like YAML syntax.
 _SPECIAL = frozenset("~ null Null NULL yes Yes YES no No NO true True TRUE false False FALSE on On ON off Off OFF y Y n N".split())
 _PLAIN_BLOCK = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9_ .()<>=+*/,;:'\-\[\]{}\"|]*")
@@ -18,6 +20,10 @@ _PLAIN_FLOW = re.compile(r"[A-Za-z0-9_(][A-Za-z0-9_ .()<>=+*/;'\-\"]*")
 # PyYAML reads only these characters unescaped (its "printable" set), and breaks lines on \x85, \u2028, \u2029.
 _UNPRINTABLE = re.compile("[^\x20-\x7e\xa0-\ud7ff\ue000-\ufffd\U00010000-\U0010ffff]|[\u2028\u2029\ufeff]")
 FLOW_WIDTH = 110
+# YAML 1.2's core schema reads these as numbers where PyYAML (YAML 1.1) reads text: other tools would not.
+_YAML_12_NUMBER = re.compile(r"[-+]?(\.[0-9]+|[0-9]+(\.[0-9]*)?)([eE][-+]?[0-9]+)?|0o[0-7]+|0x[0-9a-fA-F]+|[-+]?\.(inf|Inf|INF)|\.(nan|NaN|NAN)")
+_DECIMAL = re.compile(r"-?(0|[1-9][0-9]*)(\.[0-9]+)?")
+_RESOLVER = yaml.resolver.Resolver()
 
 
 @dataclass(frozen=True, slots=True)
@@ -35,6 +41,13 @@ class Quoted:
 
 
 @dataclass(frozen=True, slots=True)
+class Number:
+    """A number column's value: plain (`0.0025`, as written by hand) when it is a plain decimal."""
+
+    text: str
+
+
+@dataclass(frozen=True, slots=True)
 class Comment:
     text: str
 
@@ -42,6 +55,8 @@ class Comment:
 def scalar(value: object, flow: bool = False) -> str:
     if isinstance(value, Quoted):
         return quoted(value.text)
+    if isinstance(value, Number):
+        return value.text if _DECIMAL.fullmatch(value.text) else scalar(value.text, flow)
     if value is None:
         return "null"
     if isinstance(value, bool):
@@ -51,9 +66,15 @@ def scalar(value: object, flow: bool = False) -> str:
     text = str(value)
     pattern = _PLAIN_FLOW if flow else _PLAIN_BLOCK
     if (pattern.fullmatch(text) and text not in _SPECIAL and not text.endswith(" ")
-            and ": " not in text and " #" not in text and not text.endswith(":")):
+            and ": " not in text and " #" not in text and not text.endswith(":") and reads_as_text(text)):
         return text
     return quoted(text)
+
+
+def reads_as_text(plain: str) -> bool:
+    """Any YAML reader takes this plain scalar as the same string: not 0x10, 012, 1_000, 12:30, 2001-12-14, 1e3."""
+    return (_RESOLVER.resolve(yaml.ScalarNode, plain, (True, False)) == "tag:yaml.org,2002:str"
+            and not _YAML_12_NUMBER.fullmatch(plain))
 
 
 def quoted(text: str) -> str:

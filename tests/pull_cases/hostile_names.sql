@@ -1,0 +1,33 @@
+-- Hostile names and values: quotes, spaces, unicode, dollar signs, YAML look-alikes.
+CREATE TABLE public."it's ""a"" table $x$" (
+  id integer PRIMARY KEY,
+  "yes" text DEFAULT 'no',
+  "null" text DEFAULT '~',
+  "0x10" text DEFAULT '1e3',
+  "*star" text DEFAULT '&anchor',
+  "a: b" text DEFAULT 'c #d',
+  "trail " text DEFAULT 'trailing  ',
+  "café ☕" text DEFAULT E'tab\there',
+  "on" boolean DEFAULT true,
+  "$body$" text DEFAULT '$body$'
+);
+COMMENT ON TABLE public."it's ""a"" table $x$" IS E'line1\nline2 $body$ \u2028 sep \u0085 nel';
+COMMENT ON COLUMN public."it's ""a"" table $x$"."yes" IS 'yes';
+COMMENT ON COLUMN public."it's ""a"" table $x$"."null" IS 'null';
+COMMENT ON COLUMN public."it's ""a"" table $x$"."0x10" IS '0x10';
+COMMENT ON COLUMN public."it's ""a"" table $x$"."*star" IS '@at %pct !bang';
+COMMENT ON COLUMN public."it's ""a"" table $x$"."a: b" IS E'  lead\ttab  ';
+ALTER TABLE public."it's ""a"" table $x$" ENABLE ROW LEVEL SECURITY;
+CREATE POLICY "yes: it's ""quoted"" $$" ON public."it's ""a"" table $x$" FOR SELECT TO anon USING ("yes" <> '$body$');
+CREATE FUNCTION public."fn $body$ 'q'"() RETURNS text LANGUAGE plpgsql SET search_path = '' AS $fn$
+BEGIN
+  RETURN '$body$ $$ '' "x"';  -- $body$
+END;
+$fn$;
+COMMENT ON FUNCTION public."fn $body$ 'q'"() IS '~';
+CREATE FUNCTION public."trg fn"() RETURNS trigger LANGUAGE plpgsql SET search_path = '' AS $$ BEGIN RETURN NEW; END; $$;
+CREATE TRIGGER "trg 'x' $y$" BEFORE UPDATE OF "yes", "a: b" ON public."it's ""a"" table $x$" FOR EACH ROW
+  WHEN (OLD."yes" IS DISTINCT FROM NEW."yes")
+  EXECUTE FUNCTION public."trg fn"(E'back\\slash', 'it''s', E'new\nline', '$body$', 'yes', '', '~', E'\\000x', '0x10');
+CREATE TYPE public.mood AS ENUM ('yes', 'no', 'it''s', '$x$', 'null', ' spaced ', 'café');
+CREATE VIEW public."view ""v""" AS SELECT id, "yes" FROM public."it's ""a"" table $x$" WHERE "null" <> '$x$';
