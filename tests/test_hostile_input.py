@@ -50,6 +50,10 @@ CASES = [
     ("policy-role-newline", "        roles: [authenticated]", "        roles: [{}]", "authenticated\n"),
     ("grant-role-newline", "      anon: [select]", "      {}: [select]", "anon\n"),
     ("function-schema-newline", "  public.handle_new_user_balance:", "  {}:", "pub\nlic.handle_new_user_balance"),
+    # A NUL (written as an escape: YAML refuses the raw byte) in any field, caught once when the file is read.
+    ("trigger-argument-nul", "    function: public.handle_new_user_balance", "    function: public.handle_new_user_balance\n    arguments: [{}]", "a\x00b"),
+    ("comment-nul", "    comment: One balance per user, created by the signup trigger.", "    comment: {}", "a\x00b"),
+    ("table-name-nul", "  usage_records:\n    comment:", "  {}:\n    columns: {{x: {{type: text}}}}\n  usage_records:\n    comment:", "canary\x00"),
     ("collation-newline", "      model_id: {type: text, nullable: false}", "      model_id: {type: text, nullable: false, collation: {}}", "C\n"),
 ]
 

@@ -61,8 +61,8 @@ def compose(text: str, filename: str) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise UserError(Problem(filename, f"YAML error: {exc}", "fix the YAML syntax")) from None
-    # A tag is written with "!": a file without one has none, and needs no walk over its nodes.
-    if root is not None and "!" in text and (problems := _tag_problems(root, filename)):
+    # A tag is written with "!", a NUL only as an escape ("\0", "\x00"): a file without either needs no walk.
+    if root is not None and ("!" in text or "\\" in text) and (problems := _node_problems(root, filename)):
         raise UserError(problems)
     return root
 
@@ -71,8 +71,9 @@ def compose(text: str, filename: str) -> yaml.Node | None:
 CORE_TAGS = frozenset({STR_TAG, BOOL_TAG, NULL_TAG, *(f"tag:yaml.org,2002:{name}" for name in ("int", "float", "seq", "map"))})
 
 
-def _tag_problems(root: yaml.Node, filename: str) -> list[Problem]:
+def _node_problems(root: yaml.Node, filename: str) -> list[Problem]:
     # _Loader resolves untagged scalars to null, bool or str only: any other tag was written by the user.
+    # A NUL is refused here, once for every field: no PostgreSQL text (name, value, body, comment) can hold one.
     problems, seen, stack = [], set(), [root]
     while stack:
         node = stack.pop()
@@ -82,6 +83,9 @@ def _tag_problems(root: yaml.Node, filename: str) -> list[Problem]:
         if node.tag not in CORE_TAGS:
             problems.append(Problem(f"{filename}:{node.start_mark.line + 1}", f"the YAML tag {excerpt(_shorthand(node.tag))} is not allowed",
                                     "remove the tag: schema.yaml takes plain values (strings, numbers, true/false, null, lists, mappings)"))
+        if isinstance(node, yaml.ScalarNode) and "\0" in node.value:
+            problems.append(Problem(f"{filename}:{node.start_mark.line + 1}", f"{excerpt(node.value)} holds a NUL character (\\0), which PostgreSQL text cannot hold",
+                                    "remove the \\0 (or \\x00) escape"))
         if isinstance(node, yaml.SequenceNode):
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
