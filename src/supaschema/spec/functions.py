@@ -70,7 +70,7 @@ def _function(r: Reader, value: yaml.Node, path: str, schema: str, name: str, li
     return [s.Function(schema, name, arguments, returns, language, body, definer, search_path,
                        volatility, tuple(revoke), tuple(grant), signature,
                        comment=r.comment(f, path), line=line,
-                       renamed_from=r.renamed_from(f, path, still_declared, f"a function in schema {schema}"),
+                       renamed_from=r.renamed_from(f, path, still_declared, f"a function in schema {schema}", schema),
                        overload=overload, input_types=input_types(signature))]
 
 

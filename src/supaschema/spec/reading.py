@@ -11,6 +11,7 @@ import yaml
 from ..errors import clipped, excerpt
 from ..sqltext.fragments import Fragment, control_character
 from .expressions import parse_expression
+from .model import split_table_key
 from .yaml_source import Source, closest
 
 MAX_IDENTIFIER = 63
@@ -74,11 +75,20 @@ class Reader:
         """The optional `comment:` of an object (COMMENT ON ...)."""
         return self.src.text(fields["comment"], f"{path}.comment") if "comment" in fields else None
 
-    def renamed_from(self, fields: dict[str, yaml.Node], path: str, still_declared: set[str], what: str) -> str | None:
+    def renamed_from(self, fields: dict[str, yaml.Node], path: str, still_declared: set[str], what: str,
+                     schema: str | None = None) -> str | None:
         """The optional `renamed_from:` of an object: its previous name, which must be gone from schema.yaml
-        (`what` says where it would still be, e.g. "a column of this table")."""
+        (`what` says where it would still be, e.g. "a column of this table"). For an object in `schema`
+        (a table, view, function), the old name may be qualified as schema.yaml's keys are, in that schema only."""
         node = fields.get("renamed_from")
         old = self.src.text(node, f"{path}.renamed_from") if node is not None else None
+        if old is not None and schema is not None:
+            old_schema, bare = split_table_key(old)
+            if bare != old and old_schema != schema:  # read as a name in `schema`, it would never match: the rename silently lost
+                self.src.problem(node, f"{path}.renamed_from", f"{excerpt(old)} is in schema {old_schema}, but a rename stays in its schema ({schema})",
+                                 f"write the old name as it was in {schema}; to move an object to another schema, declare it there and drop the old one")
+                return None
+            old = bare
         if old is None or not self.name(node, f"{path}.renamed_from", old):
             return None
         if old in still_declared:

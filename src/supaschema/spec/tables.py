@@ -74,7 +74,7 @@ def read_table(r: Reader, schema: str, name: str, node: yaml.Node, path: str, si
     rls_enabled, rls_force = read_rls(r, f["rls"], f"{path}.rls") if "rls" in f else (False, False)
     policies = read_policies(r, f["policies"], f"{path}.policies", schema, name, column_names) if "policies" in f else []
     # Only built when asked: a copy of the 1,000 sibling names for each of 1,000 tables is quadratic.
-    renamed_from = r.renamed_from(f, path, siblings | {name}, "a table in schema.yaml") if "renamed_from" in f else None
+    renamed_from = r.renamed_from(f, path, siblings | {name}, "a table in schema.yaml", schema) if "renamed_from" in f else None
     grants = read_grants(r, f["grants"], f"{path}.grants") if "grants" in f else []
     comment = r.comment(f, path)
     check_constraint_names(r, node, path, name, primary_key, uniques, checks, foreign_keys, indexes)

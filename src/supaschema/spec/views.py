@@ -44,7 +44,7 @@ def read_views(r: Reader, node: yaml.Node) -> list[s.View]:
         grants = read_grants(r, f["grants"], f"{path}.grants") if "grants" in f else []
         comment = r.src.text(f["comment"], f"{path}.comment") if "comment" in f else None
         siblings = {other for other_schema, other in declared if other_schema == schema}
-        renamed_from = r.renamed_from(f, path, siblings, f"a view in schema {schema}")
+        renamed_from = r.renamed_from(f, path, siblings, f"a view in schema {schema}", schema)
         reads = tuple(sorted((db or "public", table) for db, table in parsed.tables))
         if invoker is not None:
             result.append(s.View(schema, name, parsed.sql, bool(invoker) and not materialized, materialized, tuple(indexes),
