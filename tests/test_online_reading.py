@@ -104,7 +104,8 @@ def test_the_index_a_concurrent_build_makes():
     assert _concurrent_build("CREATE INDEX i ON t (a)") is None
 
 
-@pytest.mark.parametrize("text, ms", [("500ms", 500), ("3s", 3000), ("3", 3000), ("1.5s", 1500), ("2min", 120_000), ("0", 0)])
+@pytest.mark.parametrize("text, ms", [("500ms", 500), ("3s", 3000), ("3", 3000), ("1.5s", 1500), ("2min", 120_000), ("0", 0),
+                                      ("0.0001ms", 1), ("1.0005s", 1001), ("1.1s", 1100), ("596h", 2_145_600_000)])
 def test_durations(text, ms):
     assert parse_duration(text, "--lock-timeout") == ms
 
@@ -118,6 +119,13 @@ def test_sizes(text, size):
 def test_a_bad_duration_is_one_clear_error(bad):
     with pytest.raises(UserError, match="is not a duration"):
         parse_duration(bad, "--lock-timeout")
+
+
+@pytest.mark.parametrize("huge", ["597h", "99999999999h", "3000000000"])
+def test_a_duration_beyond_postgres_range_is_one_clear_error(huge):
+    """PostgreSQL's timeouts are int4 milliseconds: a longer one was its error, as a traceback."""
+    with pytest.raises(UserError, match="longer than PostgreSQL's limit"):
+        parse_duration(huge, "--statement-timeout")
 
 
 def test_a_blockers_query_never_shows_a_secret():

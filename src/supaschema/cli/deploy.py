@@ -64,7 +64,7 @@ def push_command(
     schema: Path = SchemaOption,
     shadow_url: Optional[str] = ShadowOption,
     lock_timeout: str = typer.Option("3s", "--lock-timeout", help="How long a statement waits for its lock before giving up (then retried): 500ms, 3s, 1min."),
-    lock_retries: int = typer.Option(3, "--lock-retries", min=0, help="Retries after a lock timeout, each after twice the previous pause (1s, 2s, 4s...)."),
+    lock_retries: int = typer.Option(3, "--lock-retries", min=0, max=20, help="Retries after a lock timeout, each after twice the previous pause (1s, 2s, 4s...; at most 20)."),
     statement_timeout: str = typer.Option("0", "--statement-timeout", help="Cancel any statement running longer than this (0: never): 30s, 10min."),
     max_lock_risk: Optional[str] = typer.Option(None, "--max-lock-risk", help="Refuse, before applying anything, a statement that scans, builds or rewrites a table larger than this (e.g. 100MB, 0) under a lock that blocks writes."),
 ) -> None:

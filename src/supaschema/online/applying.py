@@ -42,15 +42,24 @@ class LockPolicy:
                      (f"{self.lock_timeout_ms}ms", f"{self.statement_timeout_ms}ms"))
 
 
+MAX_TIMEOUT_MS = 2**31 - 1  # lock_timeout and statement_timeout are int4 milliseconds
+
+
 def parse_duration(text: str, where: str) -> int:
     """Milliseconds from `500ms`, `3s`, `2min`, `1h`, or a bare number of seconds."""
     import re
+    from decimal import ROUND_CEILING, Decimal
 
     match = re.fullmatch(r"\s*([0-9]+(?:\.[0-9]+)?)\s*(ms|s|min|h)?\s*", text)
     if not match:
         raise UserError(Problem(where, f"{text!r} is not a duration", "e.g. 500ms, 3s, 2min (a bare number is seconds; 0 means no limit)"))
     factor = {"ms": 1, "s": 1000, None: 1000, "min": 60_000, "h": 3_600_000}[match.group(2)]
-    return int(float(match.group(1)) * factor)
+    # Exact, and rounded up: 0.1ms truncated to 0 would mean "no limit" to PostgreSQL, the opposite of what was asked.
+    ms = int((Decimal(match.group(1)) * factor).to_integral_value(ROUND_CEILING))
+    if ms > MAX_TIMEOUT_MS:
+        raise UserError(Problem(where, f"{text!r} is longer than PostgreSQL's limit for a timeout (about 24 days)",
+                                "give a shorter duration, or 0 for no limit"))
+    return ms
 
 
 class _GaveUp(Exception):
