@@ -44,6 +44,20 @@ def test_drift_exit_1_with_text_report(live):
     assert "\x1b[1;31mSECURITY" in run_cli("diff", "--db", live.url, "--color", "always").out
 
 
+def test_control_characters_in_database_names_and_values_are_escaped_in_text_reports(live):
+    """A name or comment holding ESC or CR could rewrite the user's terminal, or the line it is reported on."""
+    with psycopg.connect(live.url, autocommit=True) as conn:
+        conn.execute('CREATE TABLE public."evil\x1b[2J\rname" (id int)')
+        conn.execute("COMMENT ON TABLE public.model_pricing IS E'bell\\x07 back\\x08 \\u2028 esc\\x1b[31m'")
+        conn.execute('CREATE TABLE public.no_key (id int)')
+    result = run_cli("diff", "--db", live.url)
+    assert result.code == 1, result.err
+    assert not set(result.out) & {"\x1b", "\r", "\x07", "\x08", "\u2028"}, repr(result.out)
+    assert 'public."evil\\x1b[2J\\x0dname"' in result.out and "esc\\x1b[31m" in result.out
+    linted = run_cli("lint", "--db", live.url)
+    assert linted.code in (0, 1) and "\x1b" not in linted.out and 'evil\\x1b[2J' in linted.out, linted.out
+
+
 def test_json_format_is_one_object_per_item(live):
     with psycopg.connect(live.url, autocommit=True) as conn:
         conn.execute("GRANT EXECUTE ON FUNCTION public.handle_new_user_balance() TO anon")

@@ -6,6 +6,7 @@ its traceback.
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 
@@ -29,6 +30,14 @@ class UserError(Exception):
 
 
 QUOTE_LIMIT = 80
+# What a terminal acts on (ESC, CR, backspace, bell...) or shows as a line break; tabs and newlines are kept.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+
+
+def printable(text: str) -> str:
+    """A name or value from schema.yaml or a database, for a text report: its control characters as escapes,
+    so that a name holding ESC or CR cannot rewrite the terminal or the line a finding is on."""
+    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}", text)
 
 
 def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:

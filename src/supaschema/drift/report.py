@@ -12,6 +12,7 @@ from itertools import groupby
 from typing import Any
 
 from ..drift.compare import SEVERITY_ORDER, Drift, NotComparedItem
+from ..errors import printable
 
 JSON_VERSION = 1
 SIDE_BY_SIDE = 28  # values up to this width share one line: expected | actual
@@ -46,6 +47,10 @@ def _jsonable(value: Any) -> Any:
 
 
 def _show(value: Any) -> str:
+    return printable(_as_text(value))
+
+
+def _as_text(value: Any) -> str:
     if value is None:
         return "(none)"
     if isinstance(value, bool):
@@ -53,7 +58,7 @@ def _show(value: Any) -> str:
     if isinstance(value, (tuple, list)):
         return "{" + ", ".join(str(v) for v in value) + "}" if value else "{}"
     if isinstance(value, dict):
-        return ", ".join(f"{k}={_show(v)}" for k, v in value.items())
+        return ", ".join(f"{k}={_as_text(v)}" for k, v in value.items())
     return str(value)
 
 
@@ -77,7 +82,7 @@ def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False
         heading = severity.upper() + (" (listed first: access to data)" if severity == "security" else "")
         lines.append(paint(heading, "security" if severity == "security" else "header"))
         for (kind, obj), items in groupby(group, key=lambda d: (d.kind, d.object)):
-            lines.append(f"  {kind} {obj}")
+            lines.append(f"  {kind} {printable(obj)}")
             lines.extend(_item_lines(list(items), paint))
         lines.append("")
     counts = summary(drifts)
@@ -103,7 +108,7 @@ def _not_compared_lines(unmodelled: list[NotComparedItem], paint) -> list[str]:
     lines = [paint("NOT COMPARED (outside what this comparison covers; check them by hand)", "header")]
     for item in unmodelled:
         where = "both sides" if len(item.sides) == 2 else f"{item.sides[0]} only"
-        lines.append(f"  {item.kind} {item.object}  ({where}){ROLE_HINT if item.kind == 'privileges of role' else ''}")
+        lines.append(f"  {item.kind} {printable(item.object)}  ({where}){ROLE_HINT if item.kind == 'privileges of role' else ''}")
     return lines + [""]
 
 

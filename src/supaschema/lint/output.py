@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 
+from ..errors import printable
 from .engine import LintResult
 from .model import LEVELS
 
@@ -19,8 +20,8 @@ def to_text(result: LintResult, target: str, spec_file: str = "schema.yaml") -> 
     lines = [f"lint: {target}", ""]
     for f in result.findings:
         where = f"  ({spec_file}:{f.line})" if f.line else ""
-        lines += [f"{f.level:<5}  {f.name}  {f.object}{where}",
-                  f"  {f.detail}", f"  why: {f.description}", f"  fix: {f.fix}", f"  see: {f.remediation}", ""]
+        lines += [f"{f.level:<5}  {f.name}  {printable(f.object)}{where}",
+                  f"  {printable(f.detail)}", f"  why: {f.description}", f"  fix: {f.fix}", f"  see: {f.remediation}", ""]
     counts = summary(result)
     if not result.findings:
         lines.append("No findings.")
@@ -51,5 +52,5 @@ def to_brief(result: LintResult, spec_file: str) -> str:
     lines = []
     for f in result.findings:
         where = f"{spec_file}:{f.line}" if f.line else f.object
-        lines.append(f"lint: {f.level} {f.name} {f.object} ({where}): {f.detail}\n    fix: {f.fix}")
+        lines.append(f"lint: {f.level} {f.name} {printable(f.object)} ({printable(where)}): {printable(f.detail)}\n    fix: {f.fix}")
     return "\n".join(lines) + ("\n" if lines else "")
