@@ -170,6 +170,16 @@ def test_a_definer_view_is_found_at_its_schema_yaml_line(project):
     assert result["locations"][0]["physicalLocation"]["region"]["startLine"] == line_of(text, "  user_usage_daily:")
 
 
+def test_sarif_uri_of_a_schema_path_with_spaces_and_hash_is_a_uri_reference(project):
+    edit(project, [("  public.user_usage_daily:\n", "  user_usage_daily:\n    security_invoker: false\n")])
+    (project / "my dir #1").mkdir()
+    (project / "schema.yaml").rename(project / "my dir #1" / "schema ü.yaml")
+    sarif = run_cli("lint", "--format", "sarif", "--schema", "my dir #1/schema ü.yaml", cwd=project)
+    assert sarif.code == 1, sarif.err
+    location = json.loads(sarif.out)["runs"][0]["results"][0]["locations"][0]["physicalLocation"]
+    assert location["artifactLocation"]["uri"] == "my%20dir%20%231/schema%20%C3%BC.yaml"
+
+
 def test_default_privileges_letting_anon_write_are_found_at_their_line(project):
     text = edit(project, [("    tables: {anon: [], authenticated: []", "    tables: {anon: [select, insert], authenticated: []")])
     result = run_cli("lint", "--format", "json", "--fail-on", "warn", cwd=project)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from enum import Enum
 from pathlib import Path
 from typing import Optional
+from urllib.parse import quote
 
 import typer
 
@@ -68,7 +69,8 @@ def lint(
     if output is LintFormat.json:
         typer.echo(to_json(result, label), nl=False)
     elif output is LintFormat.sarif:
-        typer.echo(to_sarif(result, config.filename and Path(config.filename).as_posix()), nl=False)
+        # A URI reference: a space or '#' in the path written raw is not one ('#' would start a fragment).
+        typer.echo(to_sarif(result, config.filename and quote(Path(config.filename).as_posix())), nl=False)
     else:
         typer.echo(to_text(result, label, str(schema)), nl=False)
     if result.at_or_above(fail_on.value.upper()):
