@@ -24,6 +24,8 @@ COMMENT = "    comment: Price per 1k tokens for each model and provider."
 # (case id, old text, new text, expected message fragment[, text on the line the problem must point at])
 CASES = [
     ("yaml-syntax", "    comment: Price per 1k tokens for each model and provider.", "    comment: [unclosed", "YAML syntax error"),
+    ("yaml-merge-key", "  user_balances:\n    comment:", "  user_balances:\n    <<: {rls: {enabled: true}}\n    comment:", "YAML merge keys (<<: *anchor) are not supported", "    <<: {rls:"),
+    ("yaml-nul-escape", COMMENT, "    comment: \"Price\\0\"", "holds a NUL character", "    comment: \"Price"),
     ("unknown-key", "      model_id: {type: text, nullable: false}", "      model_id: {type: text, nulable: false}", "unknown key 'nulable'"),
     ("unknown-key-suggests", "      model_id: {type: text, nullable: false}", "      model_id: {type: text, nulable: false}", "did you mean 'nullable'?"),
     ("unknown-top-key", "triggers:\n", "trigers:\n", "unknown key 'trigers'"),

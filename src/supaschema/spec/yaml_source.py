@@ -61,8 +61,8 @@ def compose(text: str, filename: str) -> yaml.Node | None:
         ) from None
     except yaml.YAMLError as exc:
         raise UserError(Problem(filename, f"YAML error: {exc}", "fix the YAML syntax")) from None
-    # A tag is written with "!", a NUL only as an escape ("\0", "\x00"): a file without either needs no walk.
-    if root is not None and ("!" in text or "\\" in text) and (problems := _node_problems(root, filename)):
+    # A tag is written with "!", a NUL only as an escape ("\0", "\x00"), a merge key as "<<": a file without any needs no walk.
+    if root is not None and ("!" in text or "\\" in text or "<<" in text) and (problems := _node_problems(root, filename)):
         raise UserError(problems)
     return root
 
@@ -90,6 +90,9 @@ def _node_problems(root: yaml.Node, filename: str) -> list[Problem]:
             stack.extend(node.value)
         elif isinstance(node, yaml.MappingNode):
             stack.extend(item for pair in node.value for item in pair)
+            problems += [Problem(f"{filename}:{key.start_mark.line + 1}", "YAML merge keys (<<: *anchor) are not supported: the merged keys would be read as one entry named '<<'",
+                                 "write the keys out (an alias of a whole value, key: *anchor, is fine)")
+                         for key, _ in node.value if isinstance(key, yaml.ScalarNode) and key.value == "<<" and not key.style]
     return sorted(problems, key=_line_of)
 
 
