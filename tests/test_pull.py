@@ -13,6 +13,7 @@ import shutil
 from pathlib import Path
 
 import jsonschema
+import psycopg
 import pytest
 import yaml
 
@@ -262,3 +263,30 @@ def test_number_columns_seed_plain_numbers_and_text_columns_quote_them():
 
     assert dump({"rows": Flow([Number("0.0025"), Number("-12"), Number("1e-05"), "0.0025", "0x10"])}) == \
         'rows: [0.0025, -12, "1e-05", "0.0025", "0x10"]\n'
+
+
+def test_array_and_json_seeds_are_read_as_postgres_text(throwaway, tmp_path):
+    """to_jsonb made a text[] a JSON list (written back, PostgreSQL refused it as an array) and a jsonb null the
+    same as SQL NULL (never drift). As PostgreSQL's text they round-trip, a plan re-inserts them, NULLs differ."""
+    sql = ("CREATE TABLE public.docs (id int PRIMARY KEY, tags text[], doc jsonb, raw json);"
+           "INSERT INTO public.docs VALUES (1, ARRAY['a,b', '\"q\"', NULL], 'null', '{\"b\": 1,  \"a\": [2.50]}'),"
+           " (2, '{}', '\"yes\"', 'null')")
+    source = throwaway.create([("docs.sql", sql)], prefix="pullsrc")
+    try:
+        assert run_cli("pull", "--db", source.url, "--seed", "docs", cwd=tmp_path).code == 0
+        text = (tmp_path / "schema.yaml").read_text("utf-8")
+        assert '      - [1, "{\\"a,b\\",\\"\\\\\\"q\\\\\\"\\",NULL}", "null", "{\\"a\\": [2.50], \\"b\\": 1}"]\n' in text, text
+        assert run_cli("gen", cwd=tmp_path).code == 0
+        assert run_cli("diff", "--db", source.url, cwd=tmp_path).code == 0
+        with psycopg.connect(source.url, autocommit=True) as conn:
+            conn.execute("UPDATE public.docs SET doc = NULL WHERE id = 1; DELETE FROM public.docs WHERE id = 2")
+        drift = run_cli("diff", "--db", source.url, "--format", "json", cwd=tmp_path)
+        assert drift.code == 1 and {(i["object"], i["change"]) for i in json.loads(drift.out)["drift"]} == \
+            {("public.docs[1]", "changed"), ("public.docs[2]", "missing")}, drift.out
+        plan = run_cli("plan", "--db", source.url, cwd=tmp_path)
+        assert plan.code == 0, plan.err
+        with psycopg.connect(source.url, autocommit=True) as conn:
+            conn.execute(plan.out)
+        assert run_cli("diff", "--db", source.url, cwd=tmp_path).code == 0
+    finally:
+        throwaway.drop(source)

@@ -31,3 +31,21 @@ CREATE TRIGGER "trg 'x' $y$" BEFORE UPDATE OF "yes", "a: b" ON public."it's ""a"
   EXECUTE FUNCTION public."trg fn"(E'back\\slash', 'it''s', E'new\nline', '$body$', 'yes', '', '~', E'\\000x', '0x10');
 CREATE TYPE public.mood AS ENUM ('yes', 'no', 'it''s', '$x$', 'null', ' spaced ', 'café');
 CREATE VIEW public."view ""v""" AS SELECT id, "yes" FROM public."it's ""a"" table $x$" WHERE "null" <> '$x$';
+-- seed: public.hostile seeds
+CREATE TABLE public."hostile seeds" (
+  "key 'k'" text PRIMARY KEY,
+  amount numeric(12,4),
+  ratio double precision,
+  flag boolean,
+  doc jsonb,
+  tags text[],
+  note text
+);
+INSERT INTO public."hostile seeds" VALUES
+  ('0x10', 0.0025, 1.5, true, '{"a": "$body$", "b": [1, 2.50]}', ARRAY['yes', 'a,b', '"q"'], E'line1\nline2\ttab \u2028 $body$'),
+  ('012', -12, 1e-05, false, '"yes"', '{}', '  lead and trail  '),
+  ('yes', 10000000, NULL, NULL, 'null', NULL, '~'),
+  ('1e3', 0, -0.5, true, '[]', ARRAY[NULL, 'x'], '#not a comment'),
+  ('2001-12-14', 1.1, 3, false, '{}', ARRAY['it''s'], 'a: b'),
+  ('*star', 7, 0, true, '1', ARRAY['\'], E'back\\slash'),
+  (E'new\nline key', 8, 0, true, '1', NULL, '');

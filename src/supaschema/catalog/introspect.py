@@ -166,19 +166,19 @@ def _load_objects(pipeline: _Pipeline) -> tuple[set[tuple[str, str]], list[Any]]
 
 def _load_seeds(pipeline: _Pipeline, seeds: tuple[SeedScope, ...], tables: set[tuple[str, str]], objects: list[Any]) -> list[snap.SeedRow]:
     """The rows of the seeded tables that exist, all queries sent before the first is read."""
-    columns_by_table: dict[tuple, set[str]] = {}
+    columns_by_table: dict[tuple, dict[str, str]] = {}
     for obj in objects:
         if isinstance(obj, snap.Column):
-            columns_by_table.setdefault((obj.schema, obj.table), set()).add(obj.name)
+            columns_by_table.setdefault((obj.schema, obj.table), {})[obj.name] = obj.type
     wanted = []
     for number, seed in enumerate(seeds):
         # A declared rename not done yet: the rows are still under the old table and column names.
         table = next((name for name in (seed.table, seed.renamed_from) if name and (seed.schema, name) in tables), None)
-        present = columns_by_table.get((seed.schema, table), set())
+        present = columns_by_table.get((seed.schema, table), {})
         old = {new: old for new, old in seed.renamed_columns if new not in present and old in present}
         if table is not None and all(k in present or k in old for k in seed.key):
             columns = [c for c in seed.columns if c in present or c in old]
-            pipeline.send(f"seed {number}", sql=seed_rows_query(seed, table, columns, old))
+            pipeline.send(f"seed {number}", sql=seed_rows_query(seed, table, columns, old, present))
             wanted.append((number, seed, table, columns))
     result: list[snap.SeedRow] = []
     for number, seed, table, columns in wanted:
@@ -279,9 +279,18 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
-def seed_rows_query(seed: SeedScope, table: str, columns: list[str], old: dict[str, str]) -> str:
-    """The rows of `table` (the seed's, or the one it is renamed from); a renamed column read under its old name."""
-    select = ", ".join(f"{ident(old[c])} AS {ident(c)}" if c in old else ident(c) for c in columns)
+def seed_rows_query(seed: SeedScope, table: str, columns: list[str], old: dict[str, str], types: dict[str, str] | None = None) -> str:
+    """The rows of `table` (the seed's, or the one it is renamed from); a renamed column read under its old name.
+    `types` (by the name read): arrays and JSON are read as PostgreSQL's text, which its input takes back
+    (to_jsonb would make a text[] a JSON list, and a jsonb null the same as SQL NULL); json as jsonb's, by meaning."""
+    types = types or {}
+
+    def read(c: str) -> str:
+        name = ident(old.get(c, c))
+        kind = types.get(old.get(c, c), "")
+        return f"{name}::jsonb::text" if kind == "json" else f"{name}::text" if kind == "jsonb" or kind.endswith("[]") else name
+
+    select = ", ".join(f"{read(c)} AS {ident(c)}" for c in columns)
     # to_jsonb keeps numeric digits exactly; parse_float=Decimal keeps them in Python too.
     return f"SELECT to_jsonb(t)::text FROM (SELECT {select} FROM {qualified(seed.schema, table)}) AS t"
 
