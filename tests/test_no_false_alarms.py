@@ -73,3 +73,48 @@ def test_live_and_shadow_on_different_major_versions(server, desired):
             assert actual.server_version // 10000 == other
             drifts = compare(desired, actual)
             assert drifts == [], [d.to_dict() for d in drifts]
+
+
+SESSION_SCHEMA = """\
+tables:
+  t:
+    columns:
+      id: {type: integer, primary_key: true}
+      at: {type: timestamptz, default: "'2020-01-01 00:00:00+00'::timestamptz"}
+      span: {type: interval, default: "'1 day 2 hours'::interval"}
+      ratio: {type: double precision, default: "0.1"}
+      data: {type: bytea, default: "'\\\\x00ff'::bytea"}
+seeds:
+  t:
+    key: [id]
+    columns: [id, at, span, ratio, data]
+    rows:
+      - [1, "2020-01-01 00:00:00+00", "1 day 02:00:00", 0.1, "\\\\x00ff"]
+migrations:
+  - version: "20250101000000"
+    name: baseline
+    tables: [t]
+    seeds: [t]
+"""
+
+
+def test_the_live_databases_session_settings_show_no_drift(throwaway, tmp_path):
+    """A constant's text follows TimeZone, DateStyle, IntervalStyle, bytea_output and extra_float_digits,
+    which a database may set for itself: the catalog read fixes them, on both sides."""
+    import psycopg
+
+    from .helpers import run_cli
+
+    (tmp_path / "schema.yaml").write_text(SESSION_SCHEMA, "utf-8")
+    assert run_cli("gen", cwd=tmp_path).code == 0
+    target = throwaway.create([], prefix="settings")
+    try:
+        assert run_cli("push", "--db", target.url, cwd=tmp_path).code == 0
+        with psycopg.connect(target.url, autocommit=True) as conn:
+            for setting in ("timezone = 'Asia/Tokyo'", "datestyle = 'SQL, DMY'", "intervalstyle = 'sql_standard'",
+                            "bytea_output = 'escape'", "extra_float_digits = -3"):
+                conn.execute(f'ALTER DATABASE "{conn.info.dbname}" SET {setting}')
+        result = run_cli("diff", "--db", target.url, cwd=tmp_path)
+        assert result.code == 0, result.out + result.err
+    finally:
+        throwaway.drop(target)

@@ -93,6 +93,11 @@ def begin_catalog_read(conn: "psycopg.Connection") -> None:
     # With only pg_catalog on the path, pg_get_expr and friends schema-qualify every user name.
     conn.execute("SET LOCAL search_path = pg_catalog")
     conn.execute("SET LOCAL lock_timeout = 5000")
+    # A constant's text (a timestamptz default, a seeded interval, a bytea) follows the session's settings,
+    # which a database or role may set (ALTER DATABASE ... SET timezone): fixed, or they would show as drift.
+    conn.execute("SELECT pg_catalog.set_config('TimeZone', 'UTC', true), pg_catalog.set_config('DateStyle', 'ISO, MDY', true),"
+                 " pg_catalog.set_config('IntervalStyle', 'postgres', true), pg_catalog.set_config('bytea_output', 'hex', true),"
+                 " pg_catalog.set_config('extra_float_digits', '1', true)")
     # As pg_dump does: if RLS would hide seeded rows from this role, fail loudly instead of
     # reporting every hidden row as missing.
     conn.execute("SET LOCAL row_security = off")
