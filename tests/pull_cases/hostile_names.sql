@@ -49,3 +49,8 @@ INSERT INTO public."hostile seeds" VALUES
   ('2001-12-14', 1.1, 3, false, '{}', ARRAY['it''s'], 'a: b'),
   ('*star', 7, 0, true, '1', ARRAY['\'], E'back\\slash'),
   (E'new\nline key', 8, 0, true, '1', NULL, '');
+CREATE FUNCTION public.count_rows() RETURNS trigger LANGUAGE plpgsql SET search_path = '' AS $$ BEGIN RETURN NULL; END; $$;
+CREATE TRIGGER "after 'insert' WHEN (x)" AFTER INSERT ON public."it's ""a"" table $x$"
+  REFERENCING NEW TABLE AS "NEW TABLE AS ""x"" $y$" FOR EACH STATEMENT EXECUTE FUNCTION public.count_rows(' WHEN (', ')');
+CREATE TRIGGER "after update" AFTER UPDATE ON public."it's ""a"" table $x$"
+  REFERENCING OLD TABLE AS "o ld" NEW TABLE AS "OLD TABLE AS n" FOR EACH STATEMENT EXECUTE FUNCTION public.count_rows();
