@@ -164,6 +164,10 @@ def test_pull_errors(throwaway, tmp_path):
         assert exists.code == 2 and "already exists" in exists.err and "--force" in exists.err
         assert (tmp_path / "schema.yaml").read_text() == "mine\n"
         assert run_cli("pull", "--db", source.url, "--force", cwd=tmp_path).code == 0
+        (tmp_path / "folder").mkdir()
+        folder = run_cli("pull", "--db", source.url, "--out", "folder", "--force", cwd=tmp_path)
+        assert folder.code == 2 and "is a folder" in folder.err and "Traceback" not in folder.err, folder.err
+        assert (tmp_path / "folder").is_dir() and not list((tmp_path / "folder").iterdir())
     finally:
         throwaway.drop(source)
     unreachable = run_cli("pull", "--db", "postgresql://u:secret@127.0.0.1:1/db", "--out", "x.yaml", cwd=tmp_path)

@@ -27,6 +27,11 @@ def write_all(out_dir: Path, files: dict[str, str]) -> list[str]:
         out_dir.mkdir(parents=True, exist_ok=True)
     except OSError as exc:
         raise UserError(Problem(str(out_dir), f"cannot create the output folder: {exc.strerror}", "choose a writable folder with --out")) from None
+    # A folder (or anything but a file) where a file goes: refused before any file is written, not half-way through.
+    for name in files:
+        if (out_dir / name).exists() and not (out_dir / name).is_file():
+            raise UserError(Problem(str(out_dir / name), "is a folder (or not a regular file), so it cannot be written; nothing was changed",
+                                    "name a file there, e.g. --out schema.yaml, or move that folder away"))
     changed = [n for n, text in files.items() if not (out_dir / n).is_file() or (out_dir / n).read_bytes() != text.encode()]
     staged: list[tuple[str, Path]] = []
     try:
