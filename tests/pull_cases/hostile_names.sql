@@ -54,3 +54,6 @@ CREATE TRIGGER "after 'insert' WHEN (x)" AFTER INSERT ON public."it's ""a"" tabl
   REFERENCING NEW TABLE AS "NEW TABLE AS ""x"" $y$" FOR EACH STATEMENT EXECUTE FUNCTION public.count_rows(' WHEN (', ')');
 CREATE TRIGGER "after update" AFTER UPDATE ON public."it's ""a"" table $x$"
   REFERENCING OLD TABLE AS "o ld" NEW TABLE AS "OLD TABLE AS n" FOR EACH STATEMENT EXECUTE FUNCTION public.count_rows();
+CREATE FUNCTION public.greet("it's" text DEFAULT '$body$ '' "x"', "b c" integer DEFAULT 1, OUT "out $1" text)
+  LANGUAGE sql STABLE SET search_path = '' AS $body$ SELECT "it's" || "b c"::text || '$$' $body$;
+COMMENT ON FUNCTION public.greet(text, integer) IS E'tab\there\r\nCRLF';
