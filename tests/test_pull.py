@@ -170,6 +170,13 @@ def test_pull_errors(throwaway, tmp_path):
         assert (tmp_path / "folder").is_dir() and not list((tmp_path / "folder").iterdir())
     finally:
         throwaway.drop(source)
+    empty = throwaway.create([], prefix="pullempty")
+    try:
+        nothing = run_cli("pull", "--db", empty.url, "--out", "empty.yaml", cwd=tmp_path)
+        assert nothing.code == 2 and "has no tables outside Supabase's own schemas" in nothing.err, nothing.err
+        assert "cannot express" not in nothing.err and not (tmp_path / "empty.yaml").exists()
+    finally:
+        throwaway.drop(empty)
     unreachable = run_cli("pull", "--db", "postgresql://u:secret@127.0.0.1:1/db", "--out", "x.yaml", cwd=tmp_path)
     assert unreachable.code == 2 and "cannot reach the server" in unreachable.err and "secret" not in unreachable.err
     assert not (tmp_path / "x.yaml").exists()
