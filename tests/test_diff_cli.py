@@ -50,12 +50,14 @@ def test_control_characters_in_database_names_and_values_are_escaped_in_text_rep
         conn.execute('CREATE TABLE public."evil\x1b[2J\rname" (id int)')
         conn.execute("COMMENT ON TABLE public.model_pricing IS E'bell\\x07 back\\x08 \\u2028 esc\\x1b[31m'")
         conn.execute('CREATE TABLE public.no_key (id int)')
+        conn.execute('CREATE FUNCTION public."f\nn"() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$')
     result = run_cli("diff", "--db", live.url)
     assert result.code == 1, result.err
     assert not set(result.out) & {"\x1b", "\r", "\x07", "\x08", "\u2028"}, repr(result.out)
     assert 'public."evil\\x1b[2J\\x0dname"' in result.out and "esc\\x1b[31m" in result.out
     linted = run_cli("lint", "--db", live.url)
     assert linted.code in (0, 1) and "\x1b" not in linted.out and 'evil\\x1b[2J' in linted.out, linted.out
+    assert 'public."f\\x0an"()' in linted.out and not any(line.startswith('n"') for line in linted.out.splitlines()), linted.out
 
 
 def test_json_format_is_one_object_per_item(live):

@@ -30,14 +30,17 @@ class UserError(Exception):
 
 
 QUOTE_LIMIT = 80
-# What a terminal acts on (ESC, CR, backspace, bell...) or shows as a line break; tabs and newlines are kept.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# What a terminal acts on (ESC, CR, backspace, bell...) or shows as a line break; tabs are kept.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
+_UNPRINTABLE_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
 
 
-def printable(text: str) -> str:
+def printable(text: str, *, lines: bool = False) -> str:
     """A name or value from schema.yaml or a database, for a text report: its control characters as escapes,
-    so that a name holding ESC or CR cannot rewrite the terminal or the line a finding is on."""
-    return _UNPRINTABLE.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}", text)
+    so that a name holding ESC or CR cannot rewrite the terminal or the line a finding is on. `lines`: a
+    multi-line value (a body) keeps its newlines."""
+    pattern = _UNPRINTABLE_BUT_NEWLINE if lines else _UNPRINTABLE
+    return pattern.sub(lambda m: f"\\x{ord(m.group(0)):02x}" if ord(m.group(0)) < 0x100 else f"\\u{ord(m.group(0)):04x}", text)
 
 
 def excerpt(text: str, limit: int = QUOTE_LIMIT) -> str:

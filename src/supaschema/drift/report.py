@@ -47,7 +47,7 @@ def _jsonable(value: Any) -> Any:
 
 
 def _show(value: Any) -> str:
-    return printable(_as_text(value))
+    return printable(_as_text(value), lines=True)
 
 
 def _as_text(value: Any) -> str:
