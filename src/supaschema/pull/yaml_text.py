@@ -66,7 +66,8 @@ def scalar(value: object, flow: bool = False) -> str:
     text = str(value)
     pattern = _PLAIN_FLOW if flow else _PLAIN_BLOCK
     if (pattern.fullmatch(text) and text not in _SPECIAL and not text.endswith(" ")
-            and ": " not in text and " #" not in text and not text.endswith(":") and reads_as_text(text)):
+            and ": " not in text and " #" not in text and not text.endswith(":")
+            and (not text[0].isdigit() or reads_as_text(text))):  # the plain patterns start no other number, date, merge key
         return text
     return quoted(text)
 
