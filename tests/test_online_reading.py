@@ -132,3 +132,4 @@ def test_a_blockers_query_never_shows_a_secret():
     line = first_line("\n-- rotate\nALTER ROLE api PASSWORD 'hunter2' VALID UNTIL 'infinity'")
     assert line == "ALTER ROLE api PASSWORD '***' VALID UNTIL 'infinity'"
     assert "s3cr3t" not in first_line("SELECT set_secret(key => 'x', token = 's3cr3t')")
+    assert first_line("SELECT '\x1b[2J\x07' -- x") == "SELECT '\\x1b[2J\\x07' -- x"

@@ -11,6 +11,8 @@ import threading
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
+from ..errors import printable
+
 if TYPE_CHECKING:
     from ..postgres.connection import Target
 
@@ -34,7 +36,8 @@ class Blocker:
 def first_line(query: str, limit: int = 100) -> str:
     lines = [line.strip() for line in query.splitlines() if line.strip() and not line.strip().startswith("--")]
     line = _SECRET.sub(lambda m: f"{m.group(1)}{m.group(2)}'***'", lines[0] if lines else "")
-    return line if len(line) <= limit else line[:limit] + "…"
+    line = line if len(line) <= limit else line[:limit] + "…"
+    return printable(line)  # another session's text: an ESC in it must not reach the terminal
 
 
 class BlockerWatch:
