@@ -45,10 +45,6 @@ def pull(target: Target, seed_tables: list[str], version: str | None, unmanaged:
     scope = Scope(all_schemas=True, all_roles=True)
     snapshot = snapshot_of(target, scope, "database")
     snapshot, _ = leave_alone(snap.Snapshot(snapshot.server_version), snapshot, unmanaged)
-    if not snapshot.of(snap.Table):  # schema.yaml needs a table: say so, not "cannot express this way"
-        raise UserError(Problem(f"database {target.label}", "has no tables outside Supabase's own schemas"
-                                + (" (or --skip leaves every one out)" if unmanaged.patterns else ""),
-                                "create the first table there (or write schema.yaml by hand), then pull again"))
     choices = {(c.schema, c.table): c for c in (seed_choice(snapshot, name) for name in seed_tables)}
     if choices:
         with_rows = snapshot_of(target, dataclasses.replace(scope, seeds=tuple(choices.values())), "database")
@@ -56,6 +52,10 @@ def pull(target: Target, seed_tables: list[str], version: str | None, unmanaged:
     pulled = document_of(snapshot, choices, version)
     if pulled.problems:
         raise UserError(pulled.problems)
+    if not snapshot.of(snap.Table):  # schema.yaml needs a table: say so, not "cannot express this way"
+        raise UserError(Problem(f"database {target.label}", "has no tables outside Supabase's own schemas"
+                                + (" (or --skip leaves every one out)" if unmanaged.patterns else ""),
+                                "create the first table there (or write schema.yaml by hand), then pull again"))
     return checked_yaml(pulled, unmanaged)
 
 
