@@ -277,16 +277,17 @@ def test_number_columns_seed_plain_numbers_and_text_columns_quote_them():
 
 
 def test_array_and_json_seeds_are_read_as_postgres_text(throwaway, tmp_path):
-    """to_jsonb made a text[] a JSON list (written back, PostgreSQL refused it as an array) and a jsonb null the
-    same as SQL NULL (never drift). As PostgreSQL's text they round-trip, a plan re-inserts them, NULLs differ."""
-    sql = ("CREATE TABLE public.docs (id int PRIMARY KEY, tags text[], doc jsonb, raw json);"
-           "INSERT INTO public.docs VALUES (1, ARRAY['a,b', '\"q\"', NULL], 'null', '{\"b\": 1,  \"a\": [2.50]}'),"
-           " (2, '{}', '\"yes\"', 'null')")
+    """to_jsonb made a text[] a JSON list (written back, PostgreSQL refused it as an array), a composite a JSON
+    object, and a jsonb null the same as SQL NULL (never drift). As PostgreSQL's text they round-trip, a plan re-inserts them, NULLs differ."""
+    sql = ("CREATE TYPE public.pair AS (a text, b int); CREATE DOMAIN public.labels AS text[];"
+           "CREATE TABLE public.docs (id int PRIMARY KEY, tags text[], doc jsonb, raw json, p public.pair, l public.labels);"
+           "INSERT INTO public.docs VALUES (1, ARRAY['a,b', '\"q\"', NULL], 'null', '{\"b\": 1,  \"a\": [2.50]}', ROW('x y', 1), '{z}'),"
+           " (2, '{}', '\"yes\"', 'null', NULL, NULL)")
     source = throwaway.create([("docs.sql", sql)], prefix="pullsrc")
     try:
         assert run_cli("pull", "--db", source.url, "--seed", "docs", cwd=tmp_path).code == 0
         text = (tmp_path / "schema.yaml").read_text("utf-8")
-        assert '      - [1, "{\\"a,b\\",\\"\\\\\\"q\\\\\\"\\",NULL}", "null", "{\\"a\\": [2.50], \\"b\\": 1}"]\n' in text, text
+        assert '      - [1, "{\\"a,b\\",\\"\\\\\\"q\\\\\\"\\",NULL}", "null", "{\\"a\\": [2.50], \\"b\\": 1}", "(\\"x y\\",1)", "{z}"]\n' in text, text
         assert run_cli("gen", cwd=tmp_path).code == 0
         assert run_cli("diff", "--db", source.url, cwd=tmp_path).code == 0
         with psycopg.connect(source.url, autocommit=True) as conn:

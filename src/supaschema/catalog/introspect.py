@@ -8,6 +8,7 @@ catalog/queries/*.sql; each small loader turns its rows into snapshot objects.
 from __future__ import annotations
 
 import json
+import re
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import cache
@@ -279,16 +280,25 @@ def _json_text(value: Any) -> str:
     return json.dumps(value, ensure_ascii=False)
 
 
+# Built-in scalars whose to_jsonb is their value (a number, a boolean, their text): any other type (an
+# array, jsonb, a composite, a domain, hstore) is read as its text, which is what PostgreSQL's input takes.
+_JSON_AS_INPUT = re.compile(r"(smallint|integer|bigint|numeric|real|double precision|boolean|text|character varying|character"
+                            r"|uuid|timestamp|date|time|interval|bytea|inet|cidr|macaddr|money)\b.*")
+
+
 def seed_rows_query(seed: SeedScope, table: str, columns: list[str], old: dict[str, str], types: dict[str, str] | None = None) -> str:
     """The rows of `table` (the seed's, or the one it is renamed from); a renamed column read under its old name.
-    `types` (by the name read): arrays and JSON are read as PostgreSQL's text, which its input takes back
-    (to_jsonb would make a text[] a JSON list, and a jsonb null the same as SQL NULL); json as jsonb's, by meaning."""
+    `types` (by the name read): arrays, JSON and every other non-scalar type are read as PostgreSQL's text, which
+    its input takes back (to_jsonb would make a text[] a JSON list, a composite a JSON object, and a jsonb null
+    the same as SQL NULL); json as jsonb's, by meaning."""
     types = types or {}
 
     def read(c: str) -> str:
         name = ident(old.get(c, c))
-        kind = types.get(old.get(c, c), "")
-        return f"{name}::jsonb::text" if kind == "json" else f"{name}::text" if kind == "jsonb" or kind.endswith("[]") else name
+        kind = types.get(old.get(c, c))
+        if kind is None or (_JSON_AS_INPUT.fullmatch(kind) and not kind.endswith("[]")):
+            return name
+        return f"{name}::jsonb::text" if kind == "json" else f"{name}::text"
 
     select = ", ".join(f"{read(c)} AS {ident(c)}" for c in columns)
     # to_jsonb keeps numeric digits exactly; parse_float=Decimal keeps them in Python too.
