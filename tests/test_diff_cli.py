@@ -50,10 +50,12 @@ def test_control_characters_in_database_names_and_values_are_escaped_in_text_rep
         conn.execute('CREATE TABLE public."evil\x1b[2J\rname" (id int)')
         conn.execute("COMMENT ON TABLE public.model_pricing IS E'bell\\x07 back\\x08 \\u2028 esc\\x1b[31m'")
         conn.execute('CREATE TABLE public.no_key (id int)')
+        conn.execute('CREATE TABLE public."admin\u202egnp.x" (id int)')
         conn.execute('CREATE FUNCTION public."f\nn"() RETURNS int LANGUAGE sql AS $$ SELECT 1 $$')
     result = run_cli("diff", "--db", live.url)
     assert result.code == 1, result.err
-    assert not set(result.out) & {"\x1b", "\r", "\x07", "\x08", "\u2028"}, repr(result.out)
+    assert not set(result.out) & {"\x1b", "\r", "\x07", "\x08", "\u2028", "\u202e"}, repr(result.out)
+    assert 'public."admin\\u202egnp.x"' in result.out
     assert 'public."evil\\x1b[2J\\x0dname"' in result.out and "esc\\x1b[31m" in result.out
     linted = run_cli("lint", "--db", live.url)
     assert linted.code in (0, 1) and "\x1b" not in linted.out and 'evil\\x1b[2J' in linted.out, linted.out

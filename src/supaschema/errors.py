@@ -30,9 +30,10 @@ class UserError(Exception):
 
 
 QUOTE_LIMIT = 80
-# What a terminal acts on (ESC, CR, backspace, bell...) or shows as a line break; tabs are kept.
-_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029]")
-_UNPRINTABLE_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029]")
+# What a terminal acts on (ESC, CR, backspace, bell...), shows as a line break, or reorders the text around
+# (bidirectional overrides, as in "Trojan Source"); tabs are kept.
+_UNPRINTABLE = re.compile("[\x00-\x08\x0a-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+_UNPRINTABLE_BUT_NEWLINE = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\u200e\u200f\u202a-\u202e\u2066-\u2069]")
 
 
 def printable(text: str, *, lines: bool = False) -> str:
