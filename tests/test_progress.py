@@ -80,3 +80,17 @@ def test_lint_for_tools_sees_nothing_extra():
     code, out, terminal = run(["lint", "--schema", str(ROOT / "schema.yaml"), "--format", "json"], SLOW, stderr_on_terminal=True)
     assert (code, terminal) == (0, "")
     json.loads(out)
+
+
+def test_a_step_naming_a_hostile_table_stays_one_line():
+    """A step may name a table from the database: its ESC, CR or newline must not reach the terminal."""
+    import io
+
+    from supaschema.progress import _Line
+
+    stream = io.StringIO()
+    line = _Line(stream, delay=0)
+    line.steps[0] = ['seed rows of public."evil\x1b[2J\r\nname"', ""]
+    line.draw()
+    assert stream.getvalue().startswith("\r\x1b[K") and 'public."evil\\x1b[2J\\x0d\\x0aname"' in stream.getvalue()
+    assert "\n" not in stream.getvalue() and stream.getvalue().count("\x1b") == 1

@@ -14,6 +14,8 @@ import time
 from collections.abc import Callable, Iterator
 from typing import TextIO
 
+from .errors import printable
+
 # Tests set it to 0 to see every step at once, instead of waiting for slow work.
 DELAY_S = float(os.environ.get("SUPASCHEMA_PROGRESS_AFTER", "1.0"))
 TICK_S = 0.25
@@ -43,7 +45,7 @@ class _Line:
             if elapsed < self.delay or not self.steps or self.done.is_set():
                 return
             width = _columns(self.stream) - 1  # a wrapped line could not be rewritten in place
-            line = f"{elapsed:3.0f}s  {self.text()}"
+            line = printable(f"{elapsed:3.0f}s  {self.text()}")  # a step may name a table: its ESC or newline would break the line
             self.stream.write("\r\033[K" + line[:width])
             self.stream.flush()
             self.shown = True
