@@ -70,7 +70,7 @@ def to_text(drifts: list[Drift], desired: str, actual: str, colour: bool = False
     def paint(text: str, what: str) -> str:
         return f"\x1b[{COLOUR[what]}m{text}\x1b[0m" if colour else text
 
-    lines = [f"desired: {desired}", f"actual:  {actual}", ""]
+    lines = [f"desired: {printable(desired)}", f"actual:  {printable(actual)}", ""]
     left_alone = _left_alone(skipped or {})
     lines.extend(_not_compared_lines(unmodelled, paint))
     if not drifts:

@@ -17,7 +17,7 @@ def summary(result: LintResult) -> dict[str, int]:
 
 
 def to_text(result: LintResult, target: str, spec_file: str = "schema.yaml") -> str:
-    lines = [f"lint: {target}", ""]
+    lines = [f"lint: {printable(target)}", ""]
     for f in result.findings:
         where = f"  ({spec_file}:{f.line})" if f.line else ""
         lines += [f"{f.level:<5}  {f.name}  {printable(f.object)}{where}",
