@@ -148,6 +148,9 @@ CASES = [
     ("renamed-policy-still-declared", "      Users can read their own usage:\n", "      Users can read their own usage:\n        renamed_from: Users can read their own usage\n",
      "is still a policy of this table", "        renamed_from: Users can read their own usage"),
     # renamed_from qualified like schema.yaml's keys: its own schema only (read bare, another schema's name never matched).
+    # A key's name is derived: the fix is a shorter table or column name, not a `checks:` entry.
+    ("derived-key-name-too-long", "  usage_records:\n    comment:", "  tttttttttttttttttttttttttttttttttttttttttttttttttttttttttttt:\n    columns: {id: {type: int, primary_key: true}}\n  usage_records:\n    comment:",
+     "shorten the table or column name", "    columns: {id: {type: int, primary_key: true}}"),
     ("renamed-table-from-another-schema", "  user_balances:\n    comment:", "  user_balances:\n    renamed_from: private.old_balances\n    comment:",
      "'private.old_balances' is in schema private, but a rename stays in its schema (public)", "    renamed_from: private.old_balances"),
     ("renamed-view-from-another-schema", "  public.user_usage_daily:\n", "  public.user_usage_daily:\n    renamed_from: api.daily\n",

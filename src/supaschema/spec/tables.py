@@ -91,8 +91,10 @@ def check_constraint_names(r: Reader, node, path, table, primary_key, uniques, c
         if cname in seen:
             r.src.problem(node, path, f"two constraints or indexes would both be named {excerpt(cname)}", "name one of them explicitly")
         elif len(cname.encode()) > MAX_IDENTIFIER:
+            keys = {u.name for u in uniques} | ({primary_key.name} if primary_key else set())
             r.src.problem(node, path, f"constraint name {excerpt(cname)} is longer than {MAX_IDENTIFIER} bytes",
-                             "declare it under `checks:`/`foreign_keys:` with a shorter name")
+                          "shorten the table or column name (a key's name is made from them: <table>_pkey, <table>_<columns>_key)"
+                          if cname in keys else "declare it under `checks:`/`foreign_keys:` with a shorter name")
         seen.add(cname)
 
 
