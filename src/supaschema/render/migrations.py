@@ -141,14 +141,17 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     for m in spec.migrations:
         here = [tables[name] for name in m.tables]
         declared = [f for name in m.functions for f in functions[name]]
-        after = [f for f in declared if _needs_tables(f, here)]
+        views_here = [views[name] for name in m.views]
+        after_views = [f for f in declared if _needs(f, {v.name for v in views_here})]
+        after = [f for f in declared if f not in after_views and _needs(f, {t.name for t in here})]
         contexts[m.filename] = {
             "migration": m,
             "tables": here,
             "policies": [policies[key] for key in m.policies],
-            "functions": [f for f in declared if f not in after],
+            "functions": [f for f in declared if f not in after and f not in after_views],
             "functions_after_tables": after,
-            "views": [views[name] for name in m.views],
+            "views": views_here,
+            "functions_after_views": after_views,
             "enums": [enums[name] for name in m.enums],
             "schemas": [schemas[name] for name in m.schemas],
             "triggers": [triggers[name] for name in m.triggers],
@@ -162,12 +165,13 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
     return contexts
 
 
-def _needs_tables(function: s.Function, tables: list[s.Table]) -> bool:
-    """Whether a function must wait for the tables of its own file: it takes or returns one's row type, or
-    it is SQL, whose body PostgreSQL checks at CREATE (check_function_bodies). The others come before the
-    tables, so that column defaults and CHECKs (and the policies, views and triggers after) may call them.
+def _needs(function: s.Function, relations: set[str]) -> bool:
+    """Whether a function must wait for these tables or views of its own file: it takes or returns one's
+    row type, or it is SQL, whose body PostgreSQL checks at CREATE (check_function_bodies). The others come
+    before the tables, so that column defaults and CHECKs (and the policies, views and triggers after) may
+    call them; those needing a view come after the views (a view cannot call them: they read it).
     By words, like the planner's phases: a body that only mentions a name waits for nothing it needs."""
-    names = {t.name.lower() for t in tables}
+    names = {name.lower() for name in relations}
     if not names:
         return False
     text = f"{function.arguments} {function.returns} {function.body if function.language == 'sql' else ''}"

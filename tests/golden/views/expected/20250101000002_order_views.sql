@@ -30,3 +30,13 @@ WITH DATA;
 CREATE UNIQUE INDEX IF NOT EXISTS daily_amounts_day_idx ON public.daily_amounts (day);
 REVOKE ALL ON TABLE public.daily_amounts FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT ON TABLE public.daily_amounts TO service_role;
+
+CREATE OR REPLACE FUNCTION public.my_total()
+RETURNS numeric
+LANGUAGE sql
+STABLE
+SET search_path = ''
+AS $body$SELECT coalesce(sum(total), 0) FROM public.my_totals$body$;
+
+REVOKE EXECUTE ON FUNCTION public.my_total() FROM PUBLIC, anon;
+GRANT EXECUTE ON FUNCTION public.my_total() TO authenticated;
