@@ -33,11 +33,17 @@ def function_missing(p: Planner, drift: Drift | None, function: snap.Function) -
 
 
 def _phase(p: Planner, function: snap.Function) -> Phase:
+    if function.language == "sql" and _names_any(function.body, p.created_views):
+        return Phase.VIEW_FUNCTIONS
     if function.language == "sql" and _reads_created(p, function.body):
         return Phase.COLUMN_FUNCTIONS
     signature = re.split(r"[\s(),\[\]]+", f"{function.arguments} {function.result}")
     tables = {t.path for t in p.want.snapshot.of(snap.Table).values()}
     return Phase.ROW_TYPE_FUNCTIONS if tables & set(signature) else Phase.FUNCTIONS
+
+
+def _names_any(body: str, names: frozenset[str]) -> bool:
+    return bool(names) and not names.isdisjoint(re.findall(r"[a-z_][a-z0-9_$]*", body.lower()))
 
 
 def _reads_created(p: Planner, body: str) -> bool:

@@ -44,6 +44,7 @@ class Phase(IntEnum):
     CONSTRAINTS = 90
     FOREIGN_KEYS = 100
     VIEWS = 105  # after the columns they read; before INDEXES, which materialized views may have
+    VIEW_FUNCTIONS = 107  # SQL functions reading a view created above (a view cannot call them: they read it)
     INDEXES = 110
     RLS = 120
     POLICIES = 130

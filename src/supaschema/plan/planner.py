@@ -93,6 +93,12 @@ class Planner:
                    if key not in have_columns and (c.schema, c.table) in have_tables}
         return frozenset(tables | columns)
 
+    @cached_property
+    def created_views(self) -> frozenset[str]:
+        """The names (lower case) of the views, materialized too, this plan creates."""
+        have = self.have.snapshot.of(snap.View)
+        return frozenset(v.name.lower() for key, v in self.want.snapshot.of(snap.View).items() if key not in have)
+
     def ordered(self) -> list[Operation]:
         # A comment on an index built CONCURRENTLY can only follow the build, whichever drift planned it first.
         built_later = {op.target for op in self.operations if op.step == Step.CONCURRENT}
