@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from .planner import Planner
 
 SECURITY_FIELDS = ("security_definer", "config", "leakproof")
+_WORD = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 @handles("function", "missing")
@@ -33,7 +34,7 @@ def function_missing(p: Planner, drift: Drift | None, function: snap.Function) -
 
 
 def _phase(p: Planner, function: snap.Function) -> Phase:
-    if function.language == "sql" and _names_any(function.body, p.created_views):
+    if function.language == "sql" and _reads_created_view(p, function):
         return Phase.VIEW_FUNCTIONS
     if function.language == "sql" and _reads_created(p, function.body):
         return Phase.COLUMN_FUNCTIONS
@@ -42,14 +43,18 @@ def _phase(p: Planner, function: snap.Function) -> Phase:
     return Phase.ROW_TYPE_FUNCTIONS if tables & set(signature) else Phase.FUNCTIONS
 
 
-def _names_any(body: str, names: frozenset[str]) -> bool:
-    return bool(names) and not names.isdisjoint(re.findall(r"[a-z_][a-z0-9_$]*", body.lower()))
+def _reads_created_view(p: Planner, function: snap.Function) -> bool:
+    """Whether an SQL body names a view this plan creates, and none of those views calls the function:
+    by words, a body that only mentions a view must not move its function past a view that needs it."""
+    views = {v.name.lower() for v in p.created_views}
+    called = set(_WORD.findall(" ".join(v.definition for v in p.created_views).lower()))
+    return bool(views) and function.name.lower() not in called and not views.isdisjoint(_WORD.findall(function.body.lower()))
 
 
 def _reads_created(p: Planner, body: str) -> bool:
     """Whether a body names a table or a column this plan creates. By words, so it may say yes for a
     body that only mentions the name: the function is then created a little later, which is harmless."""
-    words = set(re.findall(r"[a-z_][a-z0-9_$]*", body.lower()))
+    words = set(_WORD.findall(body.lower()))
     return any(table.lower() in words and (column is None or column.lower() in words) for table, column in p.created)
 
 

@@ -94,10 +94,10 @@ class Planner:
         return frozenset(tables | columns)
 
     @cached_property
-    def created_views(self) -> frozenset[str]:
-        """The names (lower case) of the views, materialized too, this plan creates."""
+    def created_views(self) -> tuple[snap.View, ...]:
+        """The views, materialized too, this plan creates."""
         have = self.have.snapshot.of(snap.View)
-        return frozenset(v.name.lower() for key, v in self.want.snapshot.of(snap.View).items() if key not in have)
+        return tuple(v for key, v in self.want.snapshot.of(snap.View).items() if key not in have)
 
     def ordered(self) -> list[Operation]:
         # A comment on an index built CONCURRENTLY can only follow the build, whichever drift planned it first.

@@ -142,7 +142,10 @@ def migration_contexts(spec: s.Spec) -> dict[str, dict]:
         here = [tables[name] for name in m.tables]
         declared = [f for name in m.functions for f in functions[name]]
         views_here = [views[name] for name in m.views]
-        after_views = [f for f in declared if _needs(f, {v.name for v in views_here})]
+        # Not one a view of this file calls: by words, a body that only mentions a view must not move its
+        # function past a view that needs it.
+        called = set(_WORD.findall(" ".join(str(v.query) for v in views_here).lower()))
+        after_views = [f for f in declared if f.name.lower() not in called and _needs(f, {v.name for v in views_here})]
         after = [f for f in declared if f not in after_views and _needs(f, {t.name for t in here})]
         contexts[m.filename] = {
             "migration": m,
@@ -175,7 +178,10 @@ def _needs(function: s.Function, relations: set[str]) -> bool:
     if not names:
         return False
     text = f"{function.arguments} {function.returns} {function.body if function.language == 'sql' else ''}"
-    return not names.isdisjoint(re.findall(r"[a-z_][a-z0-9_$]*", text.lower()))
+    return not names.isdisjoint(_WORD.findall(text.lower()))
+
+
+_WORD = re.compile(r"[a-z_][a-z0-9_$]*")
 
 
 def render_migrations(spec: s.Spec, templates: Path) -> dict[str, str]:

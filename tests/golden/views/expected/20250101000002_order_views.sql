@@ -4,6 +4,12 @@
 -- Migration 20250101000002_order_views
 -- Idempotent: every statement can run again on a database that already has it.
 
+CREATE OR REPLACE FUNCTION public.orders_title()
+RETURNS text
+LANGUAGE sql
+IMMUTABLE
+AS $body$SELECT 'my_totals'::text$body$;
+
 CREATE OR REPLACE VIEW public."my orders" WITH (security_invoker = true) AS
 SELECT id, owner, amount, created_at
 FROM public.orders
@@ -13,7 +19,7 @@ REVOKE ALL ON TABLE public."my orders" FROM PUBLIC, anon, authenticated, service
 GRANT SELECT ON TABLE public."my orders" TO authenticated;
 
 CREATE OR REPLACE VIEW public.my_totals WITH (security_invoker = true) AS
-SELECT owner, sum(amount) AS total FROM public."my orders" GROUP BY owner;
+SELECT owner, sum(amount) AS total, public.orders_title() AS title FROM public."my orders" GROUP BY owner;
 REVOKE ALL ON TABLE public.my_totals FROM PUBLIC, anon, authenticated, service_role;
 GRANT SELECT ON TABLE public.my_totals TO authenticated;
 
